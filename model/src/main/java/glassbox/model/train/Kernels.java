@@ -1,0 +1,153 @@
+package glassbox.model.train;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The numerical kernels of the trainer, on plain row-major float arrays with offsets.
+ * Matrix products use the Vector API with a 4-row x 2-vector register block: each step of the
+ * k loop loads two vectors of B, broadcasts four elements of A and does eight fused
+ * multiply-adds, which keeps the FMA units busy instead of waiting on memory.
+ */
+public final class Kernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private Kernels() {
+    }
+
+    /**
+     * C[M,N] (+)= A[M,K] · B[K,N] for rows {@code [rowFrom, rowTo)} of C. All row-major,
+     * with leading dimensions K (A), N (B) and N (C).
+     */
+    public static void matmul(float[] a, int ao, float[] b, int bo, float[] c, int co,
+                              int rowFrom, int rowTo, int k, int n, boolean accumulate) {
+        int i = rowFrom;
+        for (; i + 4 <= rowTo; i += 4) {
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                block4x2(a, ao + i * k, b, bo + j, c, co + i * n + j, k, n, accumulate);
+            }
+            for (; j + L <= n; j += L) {
+                for (int r = 0; r < 4; r++) {
+                    rowVector(a, ao + (i + r) * k, b, bo + j, c, co + (i + r) * n + j, k, n, accumulate);
+                }
+            }
+            for (; j < n; j++) {
+                for (int r = 0; r < 4; r++) {
+                    scalarCell(a, ao + (i + r) * k, b, bo + j, c, co + (i + r) * n + j, k, n, accumulate);
+                }
+            }
+        }
+        for (; i < rowTo; i++) {
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                rowVector(a, ao + i * k, b, bo + j, c, co + i * n + j, k, n, accumulate);
+            }
+            for (; j < n; j++) {
+                scalarCell(a, ao + i * k, b, bo + j, c, co + i * n + j, k, n, accumulate);
+            }
+        }
+    }
+
+    private static void block4x2(float[] a, int a0, float[] b, int b0, float[] c, int c0, int k, int n, boolean acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * n;
+            FloatVector b0v = FloatVector.fromArray(S, b, bp);
+            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0v, c00);
+            c01 = x.fma(b1v, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0v, c10);
+            c11 = x.fma(b1v, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0v, c20);
+            c21 = x.fma(b1v, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0v, c30);
+            c31 = x.fma(b1v, c31);
+        }
+        store(c00, c, c0, acc);
+        store(c01, c, c0 + L, acc);
+        store(c10, c, c0 + n, acc);
+        store(c11, c, c0 + n + L, acc);
+        store(c20, c, c0 + 2 * n, acc);
+        store(c21, c, c0 + 2 * n + L, acc);
+        store(c30, c, c0 + 3 * n, acc);
+        store(c31, c, c0 + 3 * n + L, acc);
+    }
+
+    private static void rowVector(float[] a, int a0, float[] b, int b0, float[] c, int c0, int k, int n, boolean acc) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            sum = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, b0 + p * n), sum);
+        }
+        store(sum, c, c0, acc);
+    }
+
+    private static void scalarCell(float[] a, int a0, float[] b, int b0, float[] c, int c0, int k, int n, boolean acc) {
+        float sum = 0f;
+        for (int p = 0; p < k; p++) {
+            sum = Math.fma(a[a0 + p], b[b0 + p * n], sum);
+        }
+        c[c0] = acc ? c[c0] + sum : sum;
+    }
+
+    private static void store(FloatVector v, float[] c, int off, boolean acc) {
+        (acc ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
+    }
+
+    /** out[cols, rows] = transpose of in[rows, cols]; blocked so both sides stay in cache. */
+    public static void transpose(float[] in, int io, float[] out, int oo, int rows, int cols) {
+        final int blk = 32;
+        for (int r0 = 0; r0 < rows; r0 += blk) {
+            int r1 = Math.min(rows, r0 + blk);
+            for (int c0 = 0; c0 < cols; c0 += blk) {
+                int c1 = Math.min(cols, c0 + blk);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        out[oo + c * rows + r] = in[io + r * cols + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Dot product of x[xo..xo+n) and y[yo..yo+n). */
+    public static float dot(float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (; i + L <= n; i += L) {
+            acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum = Math.fma(x[xo + i], y[yo + i], sum);
+        }
+        return sum;
+    }
+
+    /** y[yo..yo+n) += alpha * x[xo..xo+n). */
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        for (; i + L <= n; i += L) {
+            va.fma(FloatVector.fromArray(S, x, xo + i), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
+        }
+    }
+
+    /** Sum of squares of x[xo..xo+n). */
+    public static float sumOfSquares(float[] x, int xo, int n) {
+        return dot(x, xo, x, xo, n);
+    }
+}
