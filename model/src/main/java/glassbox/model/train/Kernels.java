@@ -23,42 +23,49 @@ public final class Kernels {
      */
     public static void matmul(float[] a, int ao, float[] b, int bo, float[] c, int co,
                               int rowFrom, int rowTo, int k, int n, boolean accumulate) {
+        matmul(a, ao, k, b, bo, n, c, co, n, rowFrom, rowTo, k, n, accumulate);
+    }
+
+    /** As above with explicit leading dimensions (row strides) for A, B and C. */
+    public static void matmul(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+                              int rowFrom, int rowTo, int k, int n, boolean accumulate) {
         int i = rowFrom;
         for (; i + 4 <= rowTo; i += 4) {
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
-                block4x2(a, ao + i * k, b, bo + j, c, co + i * n + j, k, n, accumulate);
+                block4x2(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k, accumulate);
             }
             for (; j + L <= n; j += L) {
                 for (int r = 0; r < 4; r++) {
-                    rowVector(a, ao + (i + r) * k, b, bo + j, c, co + (i + r) * n + j, k, n, accumulate);
+                    rowVector(a, ao + (i + r) * lda, b, bo + j, ldb, c, co + (i + r) * ldc + j, k, accumulate);
                 }
             }
             for (; j < n; j++) {
                 for (int r = 0; r < 4; r++) {
-                    scalarCell(a, ao + (i + r) * k, b, bo + j, c, co + (i + r) * n + j, k, n, accumulate);
+                    scalarCell(a, ao + (i + r) * lda, b, bo + j, ldb, c, co + (i + r) * ldc + j, k, accumulate);
                 }
             }
         }
         for (; i < rowTo; i++) {
             int j = 0;
             for (; j + L <= n; j += L) {
-                rowVector(a, ao + i * k, b, bo + j, c, co + i * n + j, k, n, accumulate);
+                rowVector(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
             }
             for (; j < n; j++) {
-                scalarCell(a, ao + i * k, b, bo + j, c, co + i * n + j, k, n, accumulate);
+                scalarCell(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
             }
         }
     }
 
-    private static void block4x2(float[] a, int a0, float[] b, int b0, float[] c, int c0, int k, int n, boolean acc) {
+    private static void block4x2(float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+                                 int k, boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int p = 0; p < k; p++) {
-            int bp = b0 + p * n;
+            int bp = b0 + p * ldb;
             FloatVector b0v = FloatVector.fromArray(S, b, bp);
             FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
@@ -76,26 +83,26 @@ public final class Kernels {
         }
         store(c00, c, c0, acc);
         store(c01, c, c0 + L, acc);
-        store(c10, c, c0 + n, acc);
-        store(c11, c, c0 + n + L, acc);
-        store(c20, c, c0 + 2 * n, acc);
-        store(c21, c, c0 + 2 * n + L, acc);
-        store(c30, c, c0 + 3 * n, acc);
-        store(c31, c, c0 + 3 * n + L, acc);
+        store(c10, c, c0 + ldc, acc);
+        store(c11, c, c0 + ldc + L, acc);
+        store(c20, c, c0 + 2 * ldc, acc);
+        store(c21, c, c0 + 2 * ldc + L, acc);
+        store(c30, c, c0 + 3 * ldc, acc);
+        store(c31, c, c0 + 3 * ldc + L, acc);
     }
 
-    private static void rowVector(float[] a, int a0, float[] b, int b0, float[] c, int c0, int k, int n, boolean acc) {
+    private static void rowVector(float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, int k, boolean acc) {
         FloatVector sum = FloatVector.zero(S);
         for (int p = 0; p < k; p++) {
-            sum = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, b0 + p * n), sum);
+            sum = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, b0 + p * ldb), sum);
         }
         store(sum, c, c0, acc);
     }
 
-    private static void scalarCell(float[] a, int a0, float[] b, int b0, float[] c, int c0, int k, int n, boolean acc) {
+    private static void scalarCell(float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, int k, boolean acc) {
         float sum = 0f;
         for (int p = 0; p < k; p++) {
-            sum = Math.fma(a[a0 + p], b[b0 + p * n], sum);
+            sum = Math.fma(a[a0 + p], b[b0 + p * ldb], sum);
         }
         c[c0] = acc ? c[c0] + sum : sum;
     }

@@ -227,36 +227,64 @@ public final class Transformer {
         });
     }
 
+    /**
+     * Causal attention per (batch, head) as small matrix products on contiguous per-head copies:
+     * S = Q·Kᵀ, P = softmax(S·scale) row by row over positions ≤ t, O = P·V. Row blocks of 4
+     * only compute the columns their causal mask keeps.
+     */
     private void attentionForward(int l) {
         float[] ql = q[l], kl = k[l], vl = val[l], pl = probs[l], out = att[l];
         par.forRange(batch * nh, (a, b) -> {
+            float[] qh = new float[seq * hd], kt = new float[hd * seq], vh = new float[seq * hd], oh = new float[seq * hd];
+            float[] kh = new float[seq * hd];
             for (int task = a; task < b; task++) {
                 int bi = task / nh, head = task % nh;
                 int pBase = task * seq * seq;
+                gatherHead(ql, bi, head, qh);
+                gatherHead(kl, bi, head, kh);
+                gatherHead(vl, bi, head, vh);
+                Kernels.transpose(kh, 0, kt, 0, seq, hd);
+                for (int r0 = 0; r0 < seq; r0 += 4) {
+                    int r1 = Math.min(seq, r0 + 4);
+                    Kernels.matmul(qh, 0, hd, kt, 0, seq, pl, pBase, seq, r0, r1, hd, r1, false);
+                }
                 for (int t = 0; t < seq; t++) {
-                    int qo = (bi * seq + t) * h + head * hd;
-                    int pRow = pBase + t * seq;
+                    int row = pBase + t * seq;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int s = 0; s <= t; s++) {
-                        float score = Kernels.dot(ql, qo, kl, (bi * seq + s) * h + head * hd, hd) * scale;
-                        pl[pRow + s] = score;
-                        max = Math.max(max, score);
+                        max = Math.max(max, pl[row + s] * scale);
                     }
                     float sum = 0f;
                     for (int s = 0; s <= t; s++) {
-                        float e = (float) Math.exp(pl[pRow + s] - max);
-                        pl[pRow + s] = e;
+                        float e = (float) Math.exp(pl[row + s] * scale - max);
+                        pl[row + s] = e;
                         sum += e;
                     }
                     float inv = 1f / sum;
-                    Arrays.fill(out, qo, qo + hd, 0f);
                     for (int s = 0; s <= t; s++) {
-                        pl[pRow + s] *= inv;
-                        Kernels.axpy(pl[pRow + s], vl, (bi * seq + s) * h + head * hd, out, qo, hd);
+                        pl[row + s] *= inv;
                     }
+                    Arrays.fill(pl, row + t + 1, row + seq, 0f);   // masked: exactly zero
                 }
+                for (int r0 = 0; r0 < seq; r0 += 4) {
+                    int r1 = Math.min(seq, r0 + 4);
+                    Kernels.matmul(pl, pBase, seq, vh, 0, hd, oh, 0, hd, r0, r1, r1, hd, false);
+                }
+                scatterHead(oh, bi, head, out);
             }
         });
+    }
+
+    private void gatherHead(float[] src, int bi, int head, float[] dst) {
+        for (int t = 0; t < seq; t++) {
+            System.arraycopy(src, (bi * seq + t) * h + head * hd, dst, t * hd, hd);
+        }
+    }
+
+    private void scatterHead(float[] src, int bi, int head, float[] dst) {
+        for (int t = 0; t < seq; t++) {
+            System.arraycopy(src, t * hd, dst, (bi * seq + t) * h + head * hd, hd);
+        }
     }
 
     // ------------------------------------------------------------------ backward
@@ -361,33 +389,59 @@ public final class Transformer {
         }
     }
 
+    /**
+     * Backward of {@link #attentionForward} per (batch, head): dP = dO·Vᵀ,
+     * dS = P ⊙ (dP − rowsum(P ⊙ dP))·scale, dQ = dS·K, dK = dSᵀ·Q, dV = Pᵀ·dO. Each task
+     * writes only its own head's slice of dq, dk and dv.
+     */
     private void attentionBackward(int l) {
         float[] ql = q[l], kl = k[l], vl = val[l], pl = probs[l];
-        Arrays.fill(dq, 0f);
-        Arrays.fill(dk, 0f);
-        Arrays.fill(dv, 0f);
         par.forRange(batch * nh, (a, b) -> {
-            float[] dP = new float[seq];
+            float[] qh = new float[seq * hd], kh = new float[seq * hd], vt = new float[hd * seq], vh = new float[seq * hd];
+            float[] doh = new float[seq * hd], ds = new float[seq * seq], tt = new float[seq * seq], out = new float[seq * hd];
             for (int task = a; task < b; task++) {
                 int bi = task / nh, head = task % nh;
                 int pBase = task * seq * seq;
-                for (int t = 0; t < seq; t++) {
-                    int to = (bi * seq + t) * h + head * hd;
-                    int pRow = pBase + t * seq;
-                    float sum = 0f;
-                    for (int s = 0; s <= t; s++) {
-                        int so = (bi * seq + s) * h + head * hd;
-                        dP[s] = Kernels.dot(dAtt, to, vl, so, hd);
-                        sum += dP[s] * pl[pRow + s];
-                        Kernels.axpy(pl[pRow + s], dAtt, to, dv, so, hd);
-                    }
-                    for (int s = 0; s <= t; s++) {
-                        int so = (bi * seq + s) * h + head * hd;
-                        float dS = pl[pRow + s] * (dP[s] - sum) * scale;
-                        Kernels.axpy(dS, kl, so, dq, to, hd);
-                        Kernels.axpy(dS, ql, to, dk, so, hd);
-                    }
+                gatherHead(ql, bi, head, qh);
+                gatherHead(kl, bi, head, kh);
+                gatherHead(vl, bi, head, vh);
+                gatherHead(dAtt, bi, head, doh);
+                Kernels.transpose(vh, 0, vt, 0, seq, hd);
+                for (int r0 = 0; r0 < seq; r0 += 4) {
+                    int r1 = Math.min(seq, r0 + 4);
+                    Kernels.matmul(doh, 0, hd, vt, 0, seq, ds, 0, seq, r0, r1, hd, r1, false);   // dP
                 }
+                for (int t = 0; t < seq; t++) {
+                    int row = t * seq;
+                    float dot = 0f;
+                    for (int s = 0; s <= t; s++) {
+                        dot += pl[pBase + row + s] * ds[row + s];
+                    }
+                    for (int s = 0; s <= t; s++) {
+                        ds[row + s] = pl[pBase + row + s] * (ds[row + s] - dot) * scale;
+                    }
+                    Arrays.fill(ds, row + t + 1, row + seq, 0f);
+                }
+                // dQ = dS · K (row t needs columns s <= t only)
+                for (int r0 = 0; r0 < seq; r0 += 4) {
+                    int r1 = Math.min(seq, r0 + 4);
+                    Kernels.matmul(ds, 0, seq, kh, 0, hd, out, 0, hd, r0, r1, r1, hd, false);
+                }
+                scatterHead(out, bi, head, dq);
+                // dK = dSᵀ · Q (row s of dSᵀ is non-zero from column s on)
+                Kernels.transpose(ds, 0, tt, 0, seq, seq);
+                for (int r0 = 0; r0 < seq; r0 += 4) {
+                    int r1 = Math.min(seq, r0 + 4);
+                    Kernels.matmul(tt, r0, seq, qh, r0 * hd, hd, out, 0, hd, r0, r1, seq - r0, hd, false);
+                }
+                scatterHead(out, bi, head, dk);
+                // dV = Pᵀ · dO
+                Kernels.transpose(pl, pBase, tt, 0, seq, seq);
+                for (int r0 = 0; r0 < seq; r0 += 4) {
+                    int r1 = Math.min(seq, r0 + 4);
+                    Kernels.matmul(tt, r0, seq, doh, r0 * hd, hd, out, 0, hd, r0, r1, seq - r0, hd, false);
+                }
+                scatterHead(out, bi, head, dv);
             }
         });
     }
