@@ -29,33 +29,35 @@ public final class Kernels {
     /** As above with explicit leading dimensions (row strides) for A, B and C. */
     public static void matmul(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
                               int rowFrom, int rowTo, int k, int n, boolean accumulate) {
-        int i = rowFrom;
-        for (; i + 4 <= rowTo; i += 4) {
+        // Row tiles keep a slice of A in cache while every column panel of B streams past it
+        // once per tile (instead of once per 4 rows).
+        for (int i0 = rowFrom; i0 < rowTo; i0 += ROW_TILE) {
+            int i1 = Math.min(rowTo, i0 + ROW_TILE);
+            int blocked = i0 + (i1 - i0) / 4 * 4;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
-                block4x2(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k, accumulate);
+                for (int i = i0; i < blocked; i += 4) {
+                    block4x2(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k, accumulate);
+                }
+                for (int i = blocked; i < i1; i++) {
+                    rowVector(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
+                    rowVector(a, ao + i * lda, b, bo + j + L, ldb, c, co + i * ldc + j + L, k, accumulate);
+                }
             }
             for (; j + L <= n; j += L) {
-                for (int r = 0; r < 4; r++) {
-                    rowVector(a, ao + (i + r) * lda, b, bo + j, ldb, c, co + (i + r) * ldc + j, k, accumulate);
+                for (int i = i0; i < i1; i++) {
+                    rowVector(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
                 }
             }
             for (; j < n; j++) {
-                for (int r = 0; r < 4; r++) {
-                    scalarCell(a, ao + (i + r) * lda, b, bo + j, ldb, c, co + (i + r) * ldc + j, k, accumulate);
+                for (int i = i0; i < i1; i++) {
+                    scalarCell(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
                 }
-            }
-        }
-        for (; i < rowTo; i++) {
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                rowVector(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
-            }
-            for (; j < n; j++) {
-                scalarCell(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, accumulate);
             }
         }
     }
+
+    private static final int ROW_TILE = 64;
 
     private static void block4x2(float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
                                  int k, boolean acc) {
