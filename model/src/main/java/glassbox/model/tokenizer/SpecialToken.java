@@ -1,0 +1,37 @@
+package glassbox.model.tokenizer;
+
+/**
+ * The control tokens of Glassbox's vocabulary. They are never produced by splitting text:
+ * only {@link BpeTokenizer#encodeWithSpecials} turns their literal spelling into their ids.
+ */
+public enum SpecialToken {
+    BOS("<|bos|>"),
+    EOS("<|eos|>"),
+    PAD("<|pad|>"),
+    SYSTEM("<|system|>"),
+    USER("<|user|>"),
+    ASSISTANT("<|assistant|>"),
+    END("<|end|>"),
+    CONTEXT("<|context|>");
+
+    private final String text;
+
+    SpecialToken(String text) {
+        this.text = text;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** The token that opens a chat turn of this role, or null for an unknown role. */
+    public static SpecialToken forRole(String role) {
+        return switch (role) {
+            case "system" -> SYSTEM;
+            case "user" -> USER;
+            case "assistant" -> ASSISTANT;
+            case "context" -> CONTEXT;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,170 @@
+package glassbox.model.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import glassbox.model.export.ModelExporter;
+import glassbox.model.export.TrainingReport;
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.SpecialToken;
+import glassbox.model.train.data.TrainingDocument;
+
+/**
+ * From documents to an exported model directory: split by document group, train the BPE
+ * tokenizer on the training side, encode, train the transformer, export the best weights.
+ */
+public final class TrainingPipeline {
+    /** Where to write and whether to continue from the work directory's checkpoint. */
+    public record Options(TrainingConfig config, Path outDir, Path workDir, boolean resume, String modelName) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainingPipeline() {
+    }
+
+    /** Returns the report, or null when the run was interrupted (a checkpoint was saved). */
+    public static TrainingReport run(List<TrainingDocument> docs, Options o, PrintStream log, AtomicBoolean stop) throws IOException {
+        TrainingConfig config = o.config();
+        if (docs.isEmpty()) {
+            throw new IllegalArgumentException("no training documents: the course is empty");
+        }
+        String corpusHash = hash(docs);
+        Files.createDirectories(o.workDir());
+        Path checkpointFile = o.workDir().resolve("checkpoint.bin");
+        Path hashFile = o.workDir().resolve("corpus.sha256");
+        Checkpoint resume = null;
+        if (o.resume()) {
+            if (!Files.exists(checkpointFile)) {
+                throw new IllegalArgumentException("--resume: no checkpoint at " + checkpointFile);
+            }
+            if (!Files.exists(hashFile) || !Files.readString(hashFile).strip().equals(corpusHash)) {
+                throw new IllegalArgumentException("--resume: the course changed since the checkpoint was written; train from scratch");
+            }
+            resume = Checkpoint.load(checkpointFile);
+            if (!resume.config().equals(config)) {
+                log.println("resuming with the checkpoint's own config (it differs from the one given)");
+                config = resume.config();
+            }
+        }
+        Files.writeString(hashFile, corpusHash);
+
+        List<TrainingDocument> train = new ArrayList<>(), validation = new ArrayList<>();
+        for (TrainingDocument d : docs) {
+            (isValidation(d.group(), config) ? validation : train).add(d);
+        }
+        if (validation.isEmpty()) {
+            validation.add(train.remove(train.size() - 1));
+        }
+
+        long t0 = System.nanoTime();
+        log.printf(Locale.ROOT, "tokenizer: training byte-level BPE (vocab %d) on %d documents...%n", config.vocabSize(), train.size());
+        BpeTokenizer tokenizer = BpeTokenizer.train(train.stream().map(TrainingDocument::text).toList(), config.vocabSize(), null);
+        double tokenizerSeconds = (System.nanoTime() - t0) / 1e9;
+        int[] trainTokens = encode(tokenizer, train);
+        int[] valTokens = encode(tokenizer, validation);
+        log.printf(Locale.ROOT, "tokenizer: done in %.1f s; %,d train tokens, %,d validation tokens (%d held-out groups)%n",
+                tokenizerSeconds, trainTokens.length, valTokens.length, validation.stream().map(TrainingDocument::group).distinct().count());
+
+        TokenDataset data = new TokenDataset(trainTokens, valTokens, config.seqLen());
+        log.printf(Locale.ROOT, "model: %,d parameters, batch %d x %d tokens, up to %d steps, %d threads%n",
+                config.model().parameterCount(), config.batchSize(), config.seqLen(), config.maxSteps(), config.threads());
+        Path metrics = o.workDir().resolve("metrics.jsonl");
+        if (!o.resume()) {
+            Files.deleteIfExists(metrics);
+        }
+        ProgressBar bar = new ProgressBar(log);
+        try (Writer metricsOut = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            TrainingListener listener = (p, max, s) -> {
+                bar.onStep(p, max, s);
+                try {
+                    metricsOut.write(JSON.writeValueAsString(p) + "\n");
+                    metricsOut.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            TrainingResult result = new Trainer(config, data, checkpointFile, listener).run(resume, stop);
+            bar.finish();
+            if (result.interrupted()) {
+                log.println("interrupted: checkpoint saved to " + checkpointFile + " (continue with --resume)");
+                return null;
+            }
+            List<CurvePoint> curve = result.curve();
+            double tps = curve.stream().mapToDouble(CurvePoint::tokensPerSecond).skip(Math.min(5, curve.size() - 1)).average().orElse(0);
+            TrainingReport report = new TrainingReport(o.modelName(), config, config.seed(), config.model().parameterCount(),
+                    result.stepsDone(), result.tokensSeen(), trainTokens.length, valTokens.length, train.size(),
+                    validation.stream().map(TrainingDocument::id).toList(), result.bestValLoss(),
+                    curve.get(curve.size() - 1).trainLoss(), result.stoppedEarly(), result.wallSeconds(), tps, corpusHash,
+                    tokenizerSeconds, Runtime.version().toString(), curve);
+            ModelExporter.export(o.outDir(), result.bestWeights(), tokenizer, report);
+            log.printf(Locale.ROOT, "wrote %s: best validation loss %.3f after %d steps (%s)%n", o.outDir(), result.bestValLoss(),
+                    result.stepsDone(), result.stoppedEarly() ? "stopped early" : "max steps");
+            return report;
+        }
+    }
+
+    /** Deterministic split by group name: the same course and seed always hold out the same lessons. */
+    static boolean isValidation(String group, TrainingConfig config) {
+        long h = group.hashCode() * 0x9E3779B97F4A7C15L + config.seed();
+        h ^= (h >>> 31);
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= (h >>> 29);
+        return Math.floorMod(h, 10_000) < config.validationFraction() * 10_000;
+    }
+
+    static int[] encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
+        int bos = tokenizer.id(SpecialToken.BOS), eos = tokenizer.id(SpecialToken.EOS);
+        List<int[]> parts = new ArrayList<>();
+        int total = 0;
+        for (TrainingDocument d : docs) {
+            int[] ids = d.chat() ? tokenizer.encodeWithSpecials(d.text()) : tokenizer.encode(d.text());
+            int[] framed = new int[ids.length + (d.chat() ? 1 : 2)];
+            int pos = 0;
+            if (!d.chat()) {
+                framed[pos++] = bos;   // chat text already starts each conversation with <|bos|>
+            }
+            System.arraycopy(ids, 0, framed, pos, ids.length);
+            framed[framed.length - 1] = eos;
+            parts.add(framed);
+            total += framed.length;
+        }
+        int[] out = new int[total];
+        int pos = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, pos, p.length);
+            pos += p.length;
+        }
+        return out;
+    }
+
+    static String hash(List<TrainingDocument> docs) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (TrainingDocument d : docs) {
+                md.update(d.id().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(d.text().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

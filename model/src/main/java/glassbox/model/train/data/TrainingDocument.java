@@ -1,0 +1,9 @@
+package glassbox.model.train.data;
+
+/**
+ * One unit of training text. {@code group} decides the train/validation split: all documents of
+ * a group land on the same side, so a lesson's chat examples never leak into validation when
+ * the lesson itself is held out. {@code chat} documents contain special-token markup.
+ */
+public record TrainingDocument(String id, String group, String text, boolean chat) {
+}
