@@ -1,0 +1,5 @@
+package glassbox.rag.course;
+
+/** One glossary term: its definition and the slug of the lesson that teaches it. */
+public record GlossaryEntry(String term, String anchor, String definition, String lessonSlug) {
+}
