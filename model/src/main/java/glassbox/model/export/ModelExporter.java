@@ -26,6 +26,7 @@ public final class ModelExporter {
     }
 
     public static void export(Path outDir, Weights weights, BpeTokenizer tokenizer, TrainingReport report) throws IOException {
+        checkServable(weights.config);
         Path parent = outDir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
@@ -38,6 +39,18 @@ public final class ModelExporter {
         } catch (IOException | RuntimeException e) {
             deleteRecursively(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * jlama's vector kernels work on whole SIMD lanes: a hidden or feed-forward width that is not
+     * a multiple of 8 floats fails inside jlama at the first forward pass. Refuse such shapes
+     * before hours of training are spent on them.
+     */
+    public static void checkServable(ModelConfig c) {
+        if (c.hiddenSize() % 8 != 0 || c.intermediateSize() % 8 != 0) {
+            throw new IllegalArgumentException("hidden_size (" + c.hiddenSize() + ") and intermediate_size (" + c.intermediateSize()
+                    + ") must be multiples of 8 so that jlama can serve the model");
         }
     }
 

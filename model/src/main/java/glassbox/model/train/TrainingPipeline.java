@@ -44,6 +44,7 @@ public final class TrainingPipeline {
         if (docs.isEmpty()) {
             throw new IllegalArgumentException("no training documents: the course is empty");
         }
+        ModelExporter.checkServable(config.model());
         String corpusHash = hash(docs);
         Files.createDirectories(o.workDir());
         Path checkpointFile = o.workDir().resolve("checkpoint.bin");
