@@ -1,0 +1,189 @@
+package glassbox.rag;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.highlight.Highlighter;
+import org.apache.lucene.search.highlight.InvalidTokenOffsetsException;
+import org.apache.lucene.search.highlight.QueryScorer;
+import org.apache.lucene.search.highlight.SimpleHTMLEncoder;
+import org.apache.lucene.search.highlight.SimpleHTMLFormatter;
+import org.apache.lucene.search.highlight.SimpleSpanFragmenter;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.analysis.synonym.SynonymMap;
+
+/**
+ * BM25 search over the course's chunks. Queries are plain text, never Lucene syntax, so
+ * {@code AND (} or {@code title:*} are just words; each field is searched with its own boost
+ * (titles and headings count more than body text). Results are one hit per section.
+ */
+public final class CourseIndex implements AutoCloseable {
+    /** Field boosts: a match in a lesson title or section heading says more than one in the text. */
+    static final Map<String, Float> BOOSTS = Map.of("title", 2.5f, "heading", 2.0f, "terms", 1.5f, "summary", 1.0f, "text", 1.0f);
+    /** Longer queries are cut: a 10 kB paste must not become thousands of clauses. */
+    static final int MAX_QUERY_WORDS = 64;
+    static final int SNIPPET_CHARS = 180;
+    /** Unstemmed words of the whole chunk, searched fuzzily so that small typos still match. */
+    static final String EXACT_FIELD = "exact";
+    static final float FUZZY_BOOST = 0.3f;
+    static final int FUZZY_MIN_LENGTH = 5;
+    static final int MAX_FUZZY_WORDS = 16;
+    private static final java.util.regex.Pattern SYMBOLS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}\\s'.-]");
+
+    private final DirectoryReader reader;
+    private final IndexSearcher searcher;
+    private final Analyzer indexAnalyzer = CourseAnalyzers.index();
+    private final QueryBuilder queryBuilder;
+
+    private CourseIndex(DirectoryReader reader, SynonymMap synonyms) {
+        this.reader = reader;
+        this.searcher = new IndexSearcher(reader);
+        this.searcher.setSimilarity(new BM25Similarity());
+        this.queryBuilder = new QueryBuilder(CourseAnalyzers.query(synonyms));
+    }
+
+    /** Writes the chunks into {@code dir}, replacing whatever index was there. */
+    public static void build(List<Chunk> chunks, Directory dir) throws IOException {
+        IndexWriterConfig cfg = new IndexWriterConfig(CourseAnalyzers.indexPerField())
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+                .setSimilarity(new BM25Similarity());
+        try (IndexWriter w = new IndexWriter(dir, cfg)) {
+            for (Chunk c : chunks) {
+                Document d = new Document();
+                d.add(new StringField("slug", c.slug(), Field.Store.YES));
+                d.add(new StoredField("anchor", c.anchor()));
+                d.add(new IntField("position", c.position(), Field.Store.YES));
+                d.add(new TextField("title", c.title(), Field.Store.YES));
+                d.add(new TextField("summary", c.summary(), Field.Store.NO));
+                d.add(new TextField("heading", c.section(), Field.Store.YES));
+                d.add(new TextField("terms", c.terms(), Field.Store.NO));
+                d.add(new TextField("text", c.text(), Field.Store.YES));
+                d.add(new TextField(EXACT_FIELD, c.title() + "\n" + c.section() + "\n" + c.terms() + "\n" + c.text(), Field.Store.NO));
+                w.addDocument(d);
+            }
+        }
+    }
+
+    public static CourseIndex open(Directory dir, SynonymMap synonyms) throws IOException {
+        return new CourseIndex(DirectoryReader.open(dir), synonyms);
+    }
+
+    public int chunkCount() {
+        return reader.numDocs();
+    }
+
+    /** Up to {@code k} hits, best first, at most one per section; empty for a blank or stop-word-only query. */
+    public List<SearchHit> search(String queryText, int k) {
+        if (k < 1 || queryText == null) {
+            return List.of();
+        }
+        Query query = toQuery(queryText);
+        if (query == null) {
+            return List.of();
+        }
+        try {
+            ScoreDoc[] docs = searcher.search(query, Math.max(10, k * 5)).scoreDocs;
+            QueryScorer scorer = new QueryScorer(query, "text");
+            Highlighter highlighter = new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), scorer);
+            highlighter.setTextFragmenter(new SimpleSpanFragmenter(scorer, SNIPPET_CHARS));
+            List<SearchHit> hits = new ArrayList<>();
+            Set<String> sections = new HashSet<>();
+            var stored = searcher.storedFields();
+            for (ScoreDoc sd : docs) {
+                Document d = stored.document(sd.doc);
+                if (!sections.add(d.get("slug") + "#" + d.get("anchor"))) {
+                    continue;
+                }
+                String text = d.get("text");
+                hits.add(new SearchHit(d.get("slug"), d.get("title"), d.get("heading"), d.get("anchor"), sd.score,
+                        snippet(highlighter, text), text));
+                if (hits.size() == k) {
+                    break;
+                }
+            }
+            return hits;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Plain text to a boosted disjunction over the fields; null when nothing searchable is left. */
+    Query toQuery(String queryText) {
+        // Query syntax characters (':' '*' '(' '"' ...) are not search terms: "title:attention" means two words.
+        String[] words = SYMBOLS.matcher(queryText).replaceAll(" ").strip().split("\\s+");
+        Set<String> kept = new LinkedHashSet<>();
+        for (String w : words) {
+            if (kept.size() == MAX_QUERY_WORDS) {
+                break;
+            }
+            if (!w.isEmpty()) {
+                kept.add(w);
+            }
+        }
+        if (kept.isEmpty()) {
+            return null;
+        }
+        String text = String.join(" ", kept);
+        BooleanQuery.Builder all = new BooleanQuery.Builder();
+        boolean any = false;
+        for (Map.Entry<String, Float> f : BOOSTS.entrySet()) {
+            Query q = queryBuilder.createBooleanQuery(f.getKey(), text, BooleanClause.Occur.SHOULD);
+            if (q != null) {
+                all.add(new BoostQuery(q, f.getValue()), BooleanClause.Occur.SHOULD);
+                any = true;
+            }
+        }
+        for (String w : kept.stream().limit(MAX_FUZZY_WORDS).toList()) {
+            String word = w.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
+            if (word.length() >= FUZZY_MIN_LENGTH) {
+                // Two edits at most, first letter fixed: "atention" finds "attention", "tokenizaton" "tokenization".
+                all.add(new BoostQuery(new org.apache.lucene.search.FuzzyQuery(new org.apache.lucene.index.Term(EXACT_FIELD, word), 2, 1),
+                        FUZZY_BOOST), BooleanClause.Occur.SHOULD);
+                any = true;
+            }
+        }
+        return any ? all.build() : null;
+    }
+
+    private String snippet(Highlighter highlighter, String text) throws IOException {
+        try {
+            String best = highlighter.getBestFragment(indexAnalyzer, "text", text);
+            if (best != null) {
+                return best.strip();
+            }
+        } catch (InvalidTokenOffsetsException e) {
+            // fall through to the plain opening of the chunk
+        }
+        String opening = text.length() <= SNIPPET_CHARS ? text : text.substring(0, SNIPPET_CHARS) + "…";
+        return new SimpleHTMLEncoder().encodeText(opening);
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

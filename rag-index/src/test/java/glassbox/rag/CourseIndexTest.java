@@ -1,0 +1,106 @@
+package glassbox.rag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import glassbox.rag.course.Course;
+
+/** Search over the real course: ranking basics, snippets, one hit per section, hostile queries. */
+class CourseIndexTest {
+    static CourseIndex index;
+    static Course course;
+
+    @BeforeAll
+    static void build() throws Exception {
+        course = Course.load(Path.of(System.getProperty("glassbox.course.dir", "../course")));
+        ByteBuffersDirectory dir = new ByteBuffersDirectory();
+        CourseIndex.build(Chunker.chunks(course), dir);
+        index = CourseIndex.open(dir, CourseAnalyzers.bundledSynonyms());
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        index.close();
+    }
+
+    @Test
+    void everyLessonSectionIsIndexed() {
+        int sections = course.lessons().stream().mapToInt(l -> l.sections().size()).sum();
+        assertThat(index.chunkCount()).isGreaterThanOrEqualTo(sections);
+    }
+
+    @Test
+    void aLessonsOwnTitleFindsIt() {
+        for (var lesson : course.lessons()) {
+            List<SearchHit> hits = index.search(lesson.title(), 3);
+            assertThat(hits).as(lesson.title()).extracting(SearchHit::slug).contains(lesson.slug());
+        }
+    }
+
+    @Test
+    void snippetsMarkMatchesAndEscapeHtml() {
+        List<SearchHit> hits = index.search("attention heads", 5);
+        assertThat(hits).isNotEmpty();
+        assertThat(hits.get(0).snippet()).contains("<mark>");
+        for (SearchHit h : hits) {
+            String withoutMarks = h.snippet().replace("<mark>", "").replace("</mark>", "");
+            assertThat(withoutMarks).doesNotContain("<").doesNotContain(">");
+        }
+    }
+
+    @Test
+    void oneHitPerSectionSortedByScore() {
+        List<SearchHit> hits = index.search("the model predicts the next token with a softmax over the vocabulary", 10);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < hits.size(); i++) {
+            assertThat(seen.add(hits.get(i).slug() + "#" + hits.get(i).anchor())).isTrue();
+            if (i > 0) {
+                assertThat(hits.get(i).score()).isLessThanOrEqualTo(hits.get(i - 1).score());
+            }
+        }
+        assertThat(hits).hasSize(10);
+    }
+
+    @Test
+    void synonymsFindTheLongForm() {
+        // "backprop" and "backpropagation" stem differently: only the synonym map connects them.
+        assertThat(index.search("backprop", 3)).extracting(SearchHit::slug).contains("04-training-and-backpropagation");
+        assertThat(index.search("nucleus", 3)).extracting(SearchHit::slug).contains("19-decoding-strategies");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\t\n", "AND (", "title:*", "\"unbalanced", "*:*", "a AND OR NOT", "((((", "\\", "~~~^2",
+            "注意力机制是什么", "внимание трансформер", "🙂🙂", "the of and"})
+    void oddQueriesNeverThrow(String q) {
+        List<SearchHit> hits = index.search(q, 3);
+        assertThat(hits.size()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void aHugeQueryIsCutNotRejected() {
+        String huge = "attention softmax tokens embedding gradient ".repeat(250); // about 11 kB
+        assertThat(huge.length()).isGreaterThan(10_000);
+        assertThat(index.search(huge, 3)).isNotEmpty();
+        StringBuilder distinct = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            distinct.append("word").append(i).append(' ');
+        }
+        assertThat(index.search(distinct.toString(), 3)).hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void luceneSyntaxIsTreatedAsWords() {
+        assertThat(index.search("title:attention", 3)).extracting(SearchHit::slug).contains("08-the-attention-mechanism");
+    }
+}
