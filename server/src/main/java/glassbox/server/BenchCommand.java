@@ -1,0 +1,96 @@
+package glassbox.server;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import glassbox.model.bench.TrainBenchmark;
+import glassbox.model.export.HfConfig;
+import glassbox.model.train.ModelConfig;
+import glassbox.model.train.TrainingConfig;
+import glassbox.rag.CourseIndex;
+import glassbox.rag.DevQuestion;
+import glassbox.rag.IndexStore;
+import glassbox.rag.course.Course;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code glassbox bench}: speed figures, one JSON line each. Benchmarks, not tests. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed; prints one JSON line per figure.",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Search.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Training tokens/s (forward, backward, AdamW) on random tokens.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--config", description = "A model's config.json or a training config (default: course-tiny's shape).")
+        Path config;
+        @Option(names = "--batch", defaultValue = "8") int batch;
+        @Option(names = "--seq", defaultValue = "256") int seq;
+        @Option(names = "--steps", defaultValue = "10") int steps;
+        @Option(names = "--warmup", defaultValue = "3") int warmup;
+        @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelConfig model = config == null ? ModelConfig.courseTiny(4096)
+                    : config.getFileName().toString().equals("config.json") ? HfConfig.read(config.getParent())
+                    : TrainingConfig.read(config).model();
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            System.out.println(Json.write(TrainBenchmark.run(model, batch, seq, steps, warmup, t)));
+            return 0;
+        }
+    }
+
+    @Command(name = "search", mixinStandardHelpOptions = true, description = "Search latency p50/p99 over the dev question set (warm).")
+    static final class Search implements Callable<Integer> {
+        @Option(names = "--questions", defaultValue = "rag-index/src/test/resources/dev-questions.tsv") Path questions;
+        @Option(names = "--course", defaultValue = "course") Path course;
+        @Option(names = "--index", defaultValue = ".glassbox/index") Path indexDir;
+        @Option(names = "--rounds", defaultValue = "20", description = "Timed passes over the question set.") int rounds;
+        @Option(names = "--warmup", defaultValue = "30", description = "Untimed passes first (JIT, caches).") int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            List<DevQuestion> qs = DevQuestion.read(questions);
+            try (CourseIndex index = IndexStore.open(Course.load(course), indexDir, System.err)) {
+                for (int i = 0; i < warmup; i++) {
+                    qs.forEach(q -> index.search(q.question(), 3));   // warm-up: JIT and page cache
+                }
+                List<Long> nanos = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    for (DevQuestion q : qs) {
+                        long t0 = System.nanoTime();
+                        index.search(q.question(), 3);
+                        nanos.add(System.nanoTime() - t0);
+                    }
+                }
+                long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("bench", "search");
+                out.put("queries", sorted.length);
+                out.put("k", 3);
+                out.put("p50_ms", percentile(sorted, 0.50));
+                out.put("p99_ms", percentile(sorted, 0.99));
+                out.put("max_ms", sorted[sorted.length - 1] / 1e6);
+                System.out.println(Json.write(out));
+                return 0;
+            }
+        }
+
+        static double percentile(long[] sorted, double p) {
+            int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+            return Math.round(sorted[Math.max(0, i)] / 1e3) / 1e3;
+        }
+    }
+
+}
