@@ -43,14 +43,8 @@ public final class Sampler {
         int v = logits.length;
         float[] biased = adjust(logits, counts);
         // If the bias banned every token, ignore it rather than divide by zero.
-        float[] adjusted = Arrays.stream(toBoxed(biased)).allMatch(x -> x == Float.NEGATIVE_INFINITY) ? logits.clone() : biased;
-
-        // Sort ids by adjusted logit, descending (ties: lower id first, so results are stable).
-        Integer[] order = new Integer[v];
-        for (int i = 0; i < v; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> adjusted[a] != adjusted[b] ? Float.compare(adjusted[b], adjusted[a]) : Integer.compare(a, b));
+        float[] adjusted = allBanned(biased) ? logits.clone() : biased;
+        int[] order = descendingOrder(adjusted);
 
         float t = params.isGreedy() ? 1f : params.temperature();
         double max = adjusted[order[0]] / t;
@@ -122,12 +116,32 @@ public final class Sampler {
                 (float) (probs[chosen] / keptMass), draw, keep, List.copyOf(candidates));
     }
 
-    private static Float[] toBoxed(float[] a) {
-        Float[] out = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i];
+    private static boolean allBanned(float[] a) {
+        for (float x : a) {
+            if (x != Float.NEGATIVE_INFINITY) {
+                return false;
+            }
         }
-        return out;
+        return true;
+    }
+
+    /**
+     * Token ids by logit, highest first, ties by lower id. Each (logit, id) pair is packed into
+     * one long whose natural order is the wanted order, so a primitive sort does it without boxing.
+     */
+    static int[] descendingOrder(float[] logits) {
+        long[] keys = new long[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int bits = Float.floatToIntBits(logits[i]);
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
+            keys[i] = ((long) ~ascending << 32) | i;
+        }
+        java.util.Arrays.sort(keys);
+        int[] order = new int[logits.length];
+        for (int r = 0; r < order.length; r++) {
+            order[r] = (int) keys[r];
+        }
+        return order;
     }
 
     /** Steps 1-3: bias and penalties on a copy of the logits. */

@@ -1,0 +1,341 @@
+package glassbox.model.infer;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+import com.github.tjake.jlama.tensor.AbstractTensor;
+import com.github.tjake.jlama.tensor.KvBufferCache;
+
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.SpecialToken;
+import glassbox.model.tokenizer.StreamDecoder;
+
+/**
+ * Generation on jlama: batched prefill ({@code batchForward}), then one {@code forward} per token
+ * on a KV buffer, with Glassbox's own sampler, stop handling, sessions, slots and traces around it.
+ * jlama's {@code generate} is not used: it knows only temperature and cannot be seeded.
+ *
+ * <p>Forward passes on one jlama model are serialised (jlama keeps per-instance scratch state);
+ * several slots interleave their generations token by token.
+ */
+public final class Engine implements AutoCloseable {
+    private final LoadedModel model;
+    private final EngineOptions options;
+    private final KvBufferCache kvCache;
+    private final KvSessions sessions;
+    private final ReentrantLock modelLock = new ReentrantLock();
+    private final Semaphore slots;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong tokensGenerated = new AtomicLong();
+    private final AtomicLong decodeNanos = new AtomicLong();
+    private final Set<Integer> endTokens;
+    private volatile ProbeWeights probe;
+
+    private Engine(LoadedModel model, EngineOptions options) {
+        this.model = model;
+        this.options = options;
+        this.kvCache = new KvBufferCache(model.jlama());
+        this.sessions = new KvSessions(options.kvBudgetBytes(), model.info().kvBytesPerToken() * model.info().contextLength());
+        this.slots = new Semaphore(options.slots(), true);
+        BpeTokenizer t = model.tokenizer();
+        this.endTokens = Set.of(t.id(SpecialToken.EOS), t.id(SpecialToken.END));
+    }
+
+    public static Engine load(Path dir, EngineOptions options) throws IOException {
+        return new Engine(LoadedModel.load(dir, options.threads()), options);
+    }
+
+    public ModelInfo info() {
+        return model.info();
+    }
+
+    public BpeTokenizer tokenizer() {
+        return model.tokenizer();
+    }
+
+    public Path modelDir() {
+        return model.info().dir();
+    }
+
+    /** Refuses a prompt that cannot fit before any work is done. */
+    public void checkFits(int promptTokens, int maxTokens) {
+        int ctx = model.info().contextLength();
+        if (promptTokens + maxTokens > ctx) {
+            throw new ContextLengthExceededException(promptTokens, maxTokens, ctx);
+        }
+    }
+
+    /**
+     * Generates until a stop token, a stop string, {@code maxTokens} or cancellation.
+     *
+     * @throws ContextLengthExceededException prompt + max tokens exceed the context (nothing ran)
+     * @throws EngineBusyException            all slots busy and the queue full (nothing ran)
+     */
+    public GenerationResult generate(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
+        checkFits(req.prompt().length, req.maxTokens());
+        int vocab = model.info().vocabSize();
+        for (int id : req.prompt()) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+            }
+        }
+        if (!acquireSlot()) {
+            return new GenerationResult(req.prompt(), new int[0], "", FinishReason.CANCELLED, 0, List.of(), null, 0, 0);
+        }
+        active.incrementAndGet();
+        try {
+            return run(req, listener == null ? GenerationListener.NONE : listener, cancelled == null ? () -> false : cancelled);
+        } finally {
+            active.decrementAndGet();
+            slots.release();
+        }
+    }
+
+    private GenerationResult run(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
+        int[] prompt = req.prompt();
+        int n = prompt.length;
+        TraceOptions trace = req.trace();
+        // Attention and the lens are recomputed from captured layers, so they need every position
+        // to pass through the model in this request: a traced request starts a fresh cache.
+        String sessionId = trace.needsCapture() ? null : req.sessionId();
+        KvSessions.Session session = sessionId != null ? sessions.take(sessionId, kvCache::getEphemeralKvBuffer)
+                : new KvSessions.Session(kvCache.getEphemeralKvBuffer());
+        try {
+            int reused = Math.min(commonPrefix(session.tokens, prompt), n - 1);
+            TraceRecorder recorder = trace.needsCapture()
+                    ? new TraceRecorder(probe(), n - 1, trace.attention() ? Math.min(n, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS) : 0,
+                    trace.logitLens())
+                    : null;
+            List<Integer> fed = new ArrayList<>();
+            for (int i = 0; i < reused; i++) {
+                fed.add(prompt[i]);
+            }
+
+            long t0 = System.nanoTime();
+            float[] logits = prefill(Arrays.copyOfRange(prompt, reused, n), reused, session.kv, recorder);
+            for (int i = reused; i < n; i++) {
+                fed.add(prompt[i]);
+            }
+            double prefillMillis = (System.nanoTime() - t0) / 1e6;
+
+            Sampler sampler = new Sampler(req.sampling(), Math.max(trace.topCandidates(), 1));
+            int[] counts = new int[model.info().vocabSize()];
+            for (int id : prompt) {
+                counts[id]++;
+            }
+            StreamDecoder decoder = model.tokenizer().streamDecoder();
+            StopStrings stops = new StopStrings(req.stop());
+            List<Integer> completion = new ArrayList<>();
+            List<TokenTrace> traces = new ArrayList<>();
+            List<TokenTrace> pending = new ArrayList<>();
+            FinishReason finish = FinishReason.LENGTH;
+            long decodeStart = System.nanoTime();
+            long tokenStart = decodeStart;
+            for (int i = 0; i < req.maxTokens(); i++) {
+                if (cancelled.getAsBoolean()) {
+                    finish = FinishReason.CANCELLED;
+                    break;
+                }
+                SamplingStep step = sampler.next(logits, counts);
+                int id = step.tokenId();
+                int position = n + i;
+                TokenTrace tt = trace(i, position, step, recorder, trace, (System.nanoTime() - tokenStart) / 1000);
+                if (endTokens.contains(id) || req.stopTokens().contains(id)) {
+                    finish = FinishReason.STOP;
+                    break;
+                }
+                completion.add(id);
+                counts[id]++;
+                traces.add(tt);
+                pending.add(tt);
+                tokensGenerated.incrementAndGet();
+                String released = stops.accept(decoder.accept(id));
+                if (!released.isEmpty() || stops.stopped()) {
+                    listener.onDelta(released, List.copyOf(pending));
+                    pending.clear();
+                }
+                if (stops.stopped()) {
+                    finish = FinishReason.STOP;
+                    break;
+                }
+                if (i == req.maxTokens() - 1) {
+                    break;
+                }
+                tokenStart = System.nanoTime();
+                logits = decodeOne(id, position, session.kv, recorder);
+                fed.add(id);
+            }
+            String tail = stops.stopped() ? "" : stops.finish(decoder.flush());
+            if (!tail.isEmpty() || !pending.isEmpty()) {
+                listener.onDelta(tail, List.copyOf(pending));
+            }
+            double decodeMillis = (System.nanoTime() - decodeStart) / 1e6;
+            decodeNanos.addAndGet(System.nanoTime() - decodeStart);
+            session.tokens = fed.stream().mapToInt(Integer::intValue).toArray();
+            float[][][][] promptAttention = recorder != null && trace.attention() ? promptAttention(recorder, n) : null;
+            return new GenerationResult(prompt, completion.stream().mapToInt(Integer::intValue).toArray(), stops.text(),
+                    finish, reused, traces, promptAttention, prefillMillis, decodeMillis);
+        } finally {
+            if (sessionId != null) {
+                sessions.release(sessionId, session);
+            } else {
+                session.kv.close();
+            }
+        }
+    }
+
+    private TokenTrace trace(int index, int position, SamplingStep step, TraceRecorder recorder, TraceOptions trace, long micros) {
+        BpeTokenizer t = model.tokenizer();
+        List<CandidateTrace> candidates = new ArrayList<>();
+        for (Candidate c : step.candidates().subList(0, Math.min(trace.topCandidates(), step.candidates().size()))) {
+            candidates.add(new CandidateTrace(c.id(), t.tokenText(c.id()), c.logit(), c.prob(), c.keptByTopK(), c.keptByTopP(), c.keptByMinP()));
+        }
+        byte[] raw = t.tokenBytes(step.tokenId());
+        int[] bytes = new int[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            bytes[i] = raw[i] & 0xff;
+        }
+        float[][][] attention = recorder != null && trace.attention() ? recorder.attentionAt(position - 1) : null;
+        List<LensLayer> lens = recorder != null && trace.logitLens() ? recorder.lensAt(position - 1, TraceOptions.LENS_TOP, t::tokenText) : null;
+        return new TokenTrace(index, position, step.tokenId(), t.tokenText(step.tokenId()), bytes, step.prob(), step.logprob(),
+                step.entropy(), step.sampledProb(), step.draw(), step.survivors(), candidates, micros, attention, lens);
+    }
+
+    private static float[][][][] promptAttention(TraceRecorder recorder, int n) {
+        int rows = Math.min(n, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS);
+        float[][][] first = recorder.attentionAt(0);
+        float[][][][] out = new float[first.length][first[0].length][rows][];
+        for (int q = 0; q < rows; q++) {
+            float[][][] a = recorder.attentionAt(q);
+            for (int l = 0; l < a.length; l++) {
+                for (int h = 0; h < a[l].length; h++) {
+                    out[l][h][q] = a[l][h];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Raw next-token logits after {@code prompt}, on a fresh cache (the sampling playground's input). */
+    public float[] nextTokenLogits(int[] prompt) {
+        checkFits(prompt.length, 1);
+        if (!acquireSlot()) {
+            throw new IllegalStateException("interrupted while waiting for a slot");
+        }
+        try (KvBufferCache.KvBuffer kv = kvCache.getEphemeralKvBuffer()) {
+            return prefill(prompt, 0, kv, null);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private float[] prefill(int[] tokens, int start, KvBufferCache.KvBuffer kv, TraceRecorder recorder) {
+        modelLock.lock();
+        try {
+            model.jlama().capture(recorder);
+            try (AbstractTensor out = model.jlama().batchForward(tokens, start, kv)) {
+                return logits(out, out.shape().first() - 1);
+            } finally {
+                model.jlama().capture(null);
+            }
+        } finally {
+            modelLock.unlock();
+        }
+    }
+
+    private float[] decodeOne(int token, int position, KvBufferCache.KvBuffer kv, TraceRecorder recorder) {
+        modelLock.lock();
+        try {
+            model.jlama().capture(recorder);
+            try (AbstractTensor out = model.jlama().forward(token, position, kv, java.util.Optional.empty())) {
+                return logits(out, 0);
+            } finally {
+                model.jlama().capture(null);
+            }
+        } finally {
+            modelLock.unlock();
+        }
+    }
+
+    /** Raw logits of one row: jlama's {@code sample} at temperature 0 leaves them in the scratch tensor. */
+    private float[] logits(AbstractTensor hidden, int row) {
+        int vocab = model.info().vocabSize();
+        try (AbstractTensor rowTensor = hidden.shape().first() == 1 ? null : hidden.slice(row);
+             AbstractTensor scratch = model.jlama().makeDenseTensor(vocab)) {
+            model.jlama().sample(rowTensor == null ? hidden : rowTensor, 0f, 0f, scratch);
+            return scratch.getMemorySegment().asSlice(0, (long) vocab * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    private ProbeWeights probe() {
+        ProbeWeights p = probe;
+        if (p == null) {
+            synchronized (this) {
+                if (probe == null) {
+                    probe = ProbeWeights.load(model.jlama().getWeights(), model.info());
+                }
+                p = probe;
+            }
+        }
+        return p;
+    }
+
+    /** Waits for a slot; false if interrupted. Throws when the wait queue is full. */
+    private boolean acquireSlot() {
+        if (slots.tryAcquire()) {
+            return true;
+        }
+        if (queued.incrementAndGet() > options.queueSize()) {
+            int waiting = queued.decrementAndGet();
+            throw new EngineBusyException(waiting, 1);
+        }
+        try {
+            slots.acquire();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            queued.decrementAndGet();
+        }
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int i = 0;
+        while (i < a.length && i < b.length && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    public boolean closeSession(String id) {
+        return sessions.close(id);
+    }
+
+    public boolean hasSession(String id) {
+        return sessions.contains(id);
+    }
+
+    public EngineStats stats() {
+        return new EngineStats(active.get(), queued.get(), sessions.count(), sessions.bytes(), sessions.evictions(),
+                tokensGenerated.get(), decodeNanos.get() / 1e9);
+    }
+
+    @Override
+    public void close() {
+        sessions.closeAll();
+        kvCache.close();
+        model.jlama().close();
+    }
+}

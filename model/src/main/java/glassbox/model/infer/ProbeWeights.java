@@ -1,0 +1,94 @@
+package glassbox.model.infer;
+
+import com.github.tjake.jlama.safetensors.WeightLoader;
+import com.github.tjake.jlama.tensor.AbstractTensor;
+
+/**
+ * Plain float copies of the weights a trace needs: each layer's attention norm and query/key
+ * projections (to recompute attention rows) and the final norm and output head (for the logit
+ * lens). Read from the same safetensors file jlama serves; only loaded when tracing is asked for.
+ */
+record ProbeWeights(int layers, int heads, int kvHeads, int headDim, float ropeTheta, float eps,
+                    float[][] attnNorm, float[][][] wq, float[][][] wk, float[] finalNorm, float[][] head) {
+
+    static ProbeWeights load(WeightLoader w, ModelInfo info) {
+        int layers = info.layers();
+        float[][] attnNorm = new float[layers][];
+        float[][][] wq = new float[layers][][];
+        float[][][] wk = new float[layers][][];
+        for (int l = 0; l < layers; l++) {
+            String base = "model.layers." + l + ".";
+            attnNorm[l] = vector(w.load(base + "input_layernorm.weight"));
+            wq[l] = matrix(w.load(base + "self_attn.q_proj.weight"));
+            wk[l] = matrix(w.load(base + "self_attn.k_proj.weight"));
+        }
+        String headName = w.isWeightPresent("lm_head.weight") ? "lm_head.weight" : "model.embed_tokens.weight";
+        return new ProbeWeights(layers, info.heads(), info.kvHeads(), info.hiddenSize() / info.heads(), info.ropeTheta(),
+                info.rmsNormEps(), attnNorm, wq, wk, vector(w.load("model.norm.weight")), matrix(w.load(headName)));
+    }
+
+    private static float[] vector(AbstractTensor t) {
+        int n = (int) t.shape().size();
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = t.shape().dims() == 1 ? t.get(i) : t.get(0, i);
+        }
+        return v;
+    }
+
+    private static float[][] matrix(AbstractTensor t) {
+        int rows = t.shape().first();
+        int cols = t.shape().last();
+        float[][] m = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                m[r][c] = t.get(r, c);
+            }
+        }
+        return m;
+    }
+
+    /** RMSNorm with a learned gain: {@code x / sqrt(mean(x²) + eps) * g}. */
+    float[] rmsNorm(float[] x, float[] gain) {
+        double ss = 0;
+        for (float v : x) {
+            ss += (double) v * v;
+        }
+        float scale = (float) (1.0 / Math.sqrt(ss / x.length + eps));
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * scale * gain[i];
+        }
+        return out;
+    }
+
+    static float[] matVec(float[][] m, float[] x) {
+        float[] out = new float[m.length];
+        for (int r = 0; r < m.length; r++) {
+            float[] row = m[r];
+            float s = 0;
+            for (int c = 0; c < x.length; c++) {
+                s += row[c] * x[c];
+            }
+            out[r] = s;
+        }
+        return out;
+    }
+
+    /** Hugging Face "rotate-half" RoPE on every head of {@code v}, in place. */
+    void rope(float[] v, int position) {
+        int half = headDim / 2;
+        for (int h = 0; h < v.length / headDim; h++) {
+            int base = h * headDim;
+            for (int i = 0; i < half; i++) {
+                double angle = position * Math.pow(ropeTheta, -2.0 * i / headDim);
+                float cos = (float) Math.cos(angle);
+                float sin = (float) Math.sin(angle);
+                float a = v[base + i];
+                float b = v[base + i + half];
+                v[base + i] = a * cos - b * sin;
+                v[base + i + half] = b * cos + a * sin;
+            }
+        }
+    }
+}

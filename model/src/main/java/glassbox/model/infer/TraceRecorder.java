@@ -1,0 +1,118 @@
+package glassbox.model.infer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds attention rows and the logit lens from the residual stream jlama computes. For each
+ * layer it keeps every position's rotated key (recomputed from the captured layer input with the
+ * same weights), so a query row is one softmax over the keys so far: the same arithmetic as the
+ * model, done a second time in plain Java only when a trace asks for it.
+ */
+final class TraceRecorder implements LayerCapture {
+    private final ProbeWeights w;
+    private final int firstTracedPosition;
+    private final int promptMatrixLimit;
+    private final boolean lens;
+    private final List<List<float[]>> keys = new ArrayList<>();
+    /** position -> [layer][head][key position] */
+    private final Map<Integer, float[][][]> attention = new HashMap<>();
+    /** position -> [layer] residual stream after that layer */
+    private final Map<Integer, float[][]> outputs = new HashMap<>();
+
+    /**
+     * @param firstTracedPosition attention rows are kept from this position on (the last prompt
+     *                            position, which predicts the first generated token)
+     * @param promptMatrixLimit   and for every position below this limit (the prompt matrix)
+     */
+    TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens) {
+        this.w = w;
+        this.firstTracedPosition = firstTracedPosition;
+        this.promptMatrixLimit = promptMatrixLimit;
+        this.lens = lens;
+        for (int l = 0; l < w.layers(); l++) {
+            keys.add(new ArrayList<>());
+        }
+    }
+
+    @Override
+    public void layerInput(int layer, int position, float[] hidden) {
+        if (lens && layer > 0 && position >= firstTracedPosition) {
+            outputs.computeIfAbsent(position, p -> new float[w.layers()][])[layer - 1] = hidden;
+        }
+        float[] x = w.rmsNorm(hidden, w.attnNorm()[layer]);
+        float[] k = ProbeWeights.matVec(w.wk()[layer], x);
+        w.rope(k, position);
+        List<float[]> layerKeys = keys.get(layer);
+        while (layerKeys.size() <= position) {
+            layerKeys.add(null);
+        }
+        layerKeys.set(position, k);
+        if (position >= firstTracedPosition || position < promptMatrixLimit) {
+            float[] q = ProbeWeights.matVec(w.wq()[layer], x);
+            w.rope(q, position);
+            attention.computeIfAbsent(position, p -> new float[w.layers()][][])[layer] = rows(q, layerKeys, position);
+        }
+    }
+
+    @Override
+    public void finalOutput(int position, float[] hidden) {
+        if (lens && position >= firstTracedPosition) {
+            outputs.computeIfAbsent(position, p -> new float[w.layers()][])[w.layers() - 1] = hidden;
+        }
+    }
+
+    /** softmax(q·k / √d) over positions 0..pos for every head; a query head reads its group's key head. */
+    private float[][] rows(float[] q, List<float[]> layerKeys, int pos) {
+        int d = w.headDim();
+        int group = w.heads() / w.kvHeads();
+        float scale = (float) (1.0 / Math.sqrt(d));
+        float[][] out = new float[w.heads()][pos + 1];
+        for (int h = 0; h < w.heads(); h++) {
+            int kvBase = (h / group) * d;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j <= pos; j++) {
+                float[] k = layerKeys.get(j);
+                float s = 0;
+                for (int i = 0; i < d; i++) {
+                    s += q[h * d + i] * k[kvBase + i];
+                }
+                out[h][j] = s * scale;
+                max = Math.max(max, out[h][j]);
+            }
+            double sum = 0;
+            for (int j = 0; j <= pos; j++) {
+                out[h][j] = (float) Math.exp(out[h][j] - max);
+                sum += out[h][j];
+            }
+            for (int j = 0; j <= pos; j++) {
+                out[h][j] /= (float) sum;
+            }
+        }
+        return out;
+    }
+
+    /** [layer][head][key position] for the query at {@code position}, or null when not recorded. */
+    float[][][] attentionAt(int position) {
+        return attention.get(position);
+    }
+
+    /** Each layer's top tokens when its output is read through the final norm and output head. */
+    List<LensLayer> lensAt(int position, int top, java.util.function.IntFunction<String> text) {
+        float[][] outs = outputs.get(position);
+        if (outs == null) {
+            return List.of();
+        }
+        List<LensLayer> layers = new ArrayList<>();
+        for (int l = 0; l < outs.length; l++) {
+            if (outs[l] == null) {
+                continue;
+            }
+            float[] logits = ProbeWeights.matVec(w.head(), w.rmsNorm(outs[l], w.finalNorm()));
+            layers.add(new LensLayer(l, ScoredToken.top(logits, top, text)));
+        }
+        return layers;
+    }
+}
