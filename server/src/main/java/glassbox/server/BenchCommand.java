@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /** {@code glassbox bench}: speed figures, one JSON line each. Benchmarks, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed; prints one JSON line per figure.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Search.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -93,4 +93,32 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    @Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode tokens/s (sampling included, best of --rounds).")
+    static final class Decode implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
+        @Option(names = "--tokens", defaultValue = "500") int tokens;
+        @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).") int threads;
+        @Option(names = "--rounds", defaultValue = "3") int rounds;
+        @Option(names = "--trace", description = "Measure with per-token traces on.") boolean trace;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(Json.write(DecodeBenchmark.decode(model, tokens, threads, trace, rounds)));
+            return 0;
+        }
+    }
+
+    @Command(name = "prefill", mixinStandardHelpOptions = true, description = "Prefill (prompt processing) tokens/s.")
+    static final class Prefill implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
+        @Option(names = "--prompt-tokens", defaultValue = "256") int promptTokens;
+        @Option(names = "--threads", defaultValue = "0") int threads;
+        @Option(names = "--rounds", defaultValue = "5") int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(Json.write(DecodeBenchmark.prefill(model, promptTokens, threads, rounds)));
+            return 0;
+        }
+    }
 }

@@ -4,20 +4,122 @@ import java.net.BindException;
 import java.net.UnknownHostException;
 import java.util.Map;
 
-import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The Javalin application: routes are registered here, logic lives in plain classes. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import glassbox.model.infer.ContextLengthExceededException;
+import glassbox.model.infer.EngineBusyException;
+import glassbox.server.lab.LabApi;
+import glassbox.server.openai.OpenAiApi;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+
+/**
+ * The Javalin application: routes, errors, auth, CORS and the web pages. Handlers are thin;
+ * the logic lives in {@link OpenAiApi}, {@link LabApi} and the classes they call.
+ */
 public final class GlassboxServer {
+    private static final Logger LOG = LoggerFactory.getLogger(GlassboxServer.class);
+    /** Pages of the web app: each path serves one HTML file; the page's script reads the rest of the URL. */
+    static final Map<String, String> PAGES = Map.of(
+            "/", "/web/index.html",
+            "/course", "/web/course.html",
+            "/course/{slug}", "/web/course.html",
+            "/inspect/{id}", "/web/inspect.html",
+            "/tokenize", "/web/tokenize.html",
+            "/sampling", "/web/sampling.html",
+            "/training", "/web/training.html");
+
     private final ServerConfig config;
+    private final Services services;
     private final Javalin app;
 
-    public GlassboxServer(ServerConfig config) {
+    public GlassboxServer(ServerConfig config, Services services) {
         this.config = config;
+        this.services = services;
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.useVirtualThreads = false;
+            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/static";
+                files.directory = "/web";
+                files.location = Location.CLASSPATH;
+            });
+            if (!config.corsOrigins().isEmpty()) {
+                javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> config.corsOrigins().forEach(rule::allowHost)));
+            }
         });
-        app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        app.before(this::checkLimitsAndAuth);
+        app.get("/health", ctx -> ctx.json(Map.of("status", "ok", "model", services.engine().info().name())));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(services.metrics().render(services.engine().stats(), services.traces().size())));
+        app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
+        new OpenAiApi(services).register(app);
+        new LabApi(services).register(app);
+        PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
+        app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode()));
+        registerErrors();
+    }
+
+    private static byte[] resource(String name) throws java.io.IOException {
+        try (var in = GlassboxServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new ApiError(404, "invalid_request_error", "not found: " + name, null, "not_found", null);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private void checkLimitsAndAuth(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > config.maxBodyBytes()) {
+            throw new ApiError(413, "invalid_request_error", "The request body is " + length + " bytes; the limit is "
+                    + config.maxBodyBytes() + " bytes.", null, "request_too_large", null);
+        }
+        if (config.apiKey() != null && ctx.path().startsWith("/v1/") && !ctx.method().name().equals("OPTIONS")) {
+            String auth = ctx.header("Authorization");
+            if (auth == null || !auth.equals("Bearer " + config.apiKey())) {
+                throw new ApiError(401, "invalid_request_error", auth == null
+                        ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."
+                        : "Incorrect API key provided.", null, "invalid_api_key", null);
+            }
+        }
+    }
+
+    private void registerErrors() {
+        app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
+        app.exception(ContextLengthExceededException.class, (e, ctx) ->
+                error(ctx, ApiError.invalid(e.getMessage(), "messages", "context_length_exceeded")));
+        app.exception(EngineBusyException.class, (e, ctx) ->
+                error(ctx, new ApiError(429, "rate_limit_error", e.getMessage(), null, "server_busy", e.retryAfterSeconds())));
+        app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, ApiError.invalid(
+                "We could not parse the JSON body of your request: " + e.getOriginalMessage() + ".", null, "invalid_json")));
+        app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, ApiError.invalid(e.getMessage(), null)));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiError(e.getStatus(),
+                e.getStatus() == 413 ? "invalid_request_error" : "invalid_request_error", e.getMessage(), null,
+                e.getStatus() == 413 ? "request_too_large" : null, null)));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, new ApiError(500, "server_error", "The server had an error while processing your request.", null, null, null));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().equals("Endpoint " + ctx.method() + " " + ctx.path() + " not found")
+                    || ctx.result().startsWith("Endpoint ")) {
+                error(ctx, ApiError.notFound("Unknown path: " + ctx.method() + " " + ctx.path(), "unknown_url"));
+            }
+        });
+    }
+
+    private static void error(Context ctx, ApiError e) {
+        if (e.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        }
+        ctx.status(e.status()).json(e.body());
     }
 
     /** Binds the port; throws {@link ServerStartException} with a one-line reason on failure. */
@@ -40,6 +142,10 @@ public final class GlassboxServer {
 
     public String url() {
         return "http://" + config.host() + ":" + port();
+    }
+
+    public Services services() {
+        return services;
     }
 
     private String describe(RuntimeException e) {

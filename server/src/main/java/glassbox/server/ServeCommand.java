@@ -1,29 +1,58 @@
 package glassbox.server;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code glassbox serve}: start the HTTP server and block until Ctrl-C. */
+/** {@code glassbox serve}: load the model and the course index, start the HTTP server and block until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the Glassbox server (OpenAI-compatible API, lab API and web app).")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
     String host;
-
     @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
     int port;
+    @Option(names = "--model", defaultValue = "models/course-tiny", description = "Model directory (default: ${DEFAULT-VALUE}).")
+    Path model;
+    @Option(names = "--course", defaultValue = "course") Path course;
+    @Option(names = "--index", defaultValue = ".glassbox/index", description = "Index directory, rebuilt when the course changes.")
+    Path index;
+    @Option(names = "--prompts", defaultValue = "prompts") Path prompts;
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on /v1/* (default: $GLASSBOX_API_KEY, else open).")
+    String apiKey;
+    @Option(names = "--cors", split = ",", description = "Origins allowed to call the API from a browser (default: none).")
+    List<String> cors;
+    @Option(names = "--max-body", defaultValue = "1048576", description = "Largest request body in bytes (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+    @Option(names = "--slots", defaultValue = "1", description = "Generations that run at once (default: ${DEFAULT-VALUE}).")
+    int slots;
+    @Option(names = "--queue", defaultValue = "16", description = "Requests that may wait for a slot; more get 429 (default: ${DEFAULT-VALUE}).")
+    int queue;
+    @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).")
+    int threads;
 
     @Override
-    public Integer call() throws InterruptedException {
-        GlassboxServer server = new GlassboxServer(new ServerConfig(host, port));
+    public Integer call() throws Exception {
+        String key = apiKey != null ? apiKey : System.getenv("GLASSBOX_API_KEY");
+        ServerConfig config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads);
+        Services services;
+        try {
+            services = Services.load(config, System.err);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("glassbox: cannot start: " + e.getMessage());
+            return 1;
+        }
+        GlassboxServer server = new GlassboxServer(config, services);
         try {
             server.start();
         } catch (ServerStartException e) {
             System.err.println("glassbox: " + e.getMessage());
+            services.close();
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

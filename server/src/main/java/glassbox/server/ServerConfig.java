@@ -1,10 +1,45 @@
 package glassbox.server;
 
-/** Everything the server needs to start; built by the CLI or by tests. */
-public record ServerConfig(String host, int port) {
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the server needs to start; built by the CLI or by tests.
+ *
+ * @param apiKey       when set, {@code /v1/*} requires {@code Authorization: Bearer <key>}
+ * @param corsOrigins  origins allowed to call the API from a browser (empty: CORS off)
+ * @param maxBodyBytes larger request bodies get 413
+ */
+public record ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
+                           String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads) {
+    public static final long DEFAULT_MAX_BODY = 1L << 20;
+
     public ServerConfig {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
+        }
+        corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+        apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+    }
+
+    /** The defaults of {@code ./scripts/serve}, relative to the repository root. */
+    public static ServerConfig defaults(String host, int port) {
+        return new ServerConfig(host, port, Path.of("models/course-tiny"), Path.of("course"), Path.of(".glassbox/index"),
+                Path.of("prompts"), null, List.of(), DEFAULT_MAX_BODY, 1, 16, 0);
+    }
+
+    public ServerConfig withApiKey(String key) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, key, corsOrigins, maxBodyBytes, slots, queue, threads);
+    }
+
+    public ServerConfig withLimits(long bodyBytes, int newSlots, int newQueue) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, bodyBytes, newSlots, newQueue, threads);
+    }
+
+    public ServerConfig withCors(List<String> origins) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, origins, maxBodyBytes, slots, queue, threads);
     }
 }

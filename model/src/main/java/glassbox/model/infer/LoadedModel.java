@@ -23,7 +23,7 @@ import glassbox.model.tokenizer.BpeTokenizer;
 record LoadedModel(InspectableLlamaModel jlama, BpeTokenizer tokenizer, ModelInfo info) {
 
     /** Hidden sizes up to this decode faster on one jlama thread than on two (fork/join overhead dominates). */
-    static final int SINGLE_THREAD_MAX_HIDDEN = 256;
+    static final int SINGLE_THREAD_MAX_HIDDEN = 128;
 
     static LoadedModel load(Path dir, int threads) throws IOException {
         Path configFile = dir.resolve("config.json");

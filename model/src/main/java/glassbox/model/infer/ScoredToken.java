@@ -8,7 +8,7 @@ import java.util.function.IntFunction;
 public record ScoredToken(int id, String text, float logit, float prob) {
 
     /** The {@code n} highest-scoring tokens of {@code logits}, best first. */
-    static List<ScoredToken> top(float[] logits, int n, IntFunction<String> text) {
+    public static List<ScoredToken> top(float[] logits, int n, IntFunction<String> text) {
         int[] order = Sampler.descendingOrder(logits);
         double max = logits[order[0]];
         double sum = 0;

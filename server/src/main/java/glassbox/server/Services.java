@@ -1,0 +1,36 @@
+package glassbox.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+
+import glassbox.model.infer.Engine;
+import glassbox.model.infer.EngineOptions;
+import glassbox.rag.CourseIndex;
+import glassbox.rag.IndexStore;
+import glassbox.rag.course.Course;
+import glassbox.server.lab.TraceStore;
+import glassbox.server.ops.Metrics;
+import glassbox.server.tutor.PromptTemplates;
+import glassbox.server.tutor.Tutor;
+
+/** The parts the routes use, loaded once at start-up: model engine, course, index, prompts, traces, metrics. */
+public record Services(Engine engine, Course course, CourseIndex index, Tutor tutor, TraceStore traces, Metrics metrics)
+        implements AutoCloseable {
+
+    public static Services load(ServerConfig config, PrintStream progress) throws IOException {
+        Course course = Course.load(config.courseDir());
+        CourseIndex index = IndexStore.open(course, config.indexDir(), progress);
+        PromptTemplates prompts = PromptTemplates.load(config.promptsDir());
+        progress.println("loading model " + config.modelDir() + "...");
+        Engine engine = Engine.load(config.modelDir(),
+                new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes()));
+        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_CAPACITY),
+                new Metrics());
+    }
+
+    @Override
+    public void close() throws IOException {
+        engine.close();
+        index.close();
+    }
+}

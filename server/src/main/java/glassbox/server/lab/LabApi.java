@@ -1,0 +1,213 @@
+package glassbox.server.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import glassbox.model.infer.Engine;
+import glassbox.model.infer.ScoredToken;
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.ChatFormat;
+import glassbox.rag.SearchHit;
+import glassbox.rag.course.Lesson;
+import glassbox.rag.course.Section;
+import glassbox.server.ApiError;
+import glassbox.server.Json;
+import glassbox.server.Services;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** The lab endpoints: tokens, next-token distributions, search, traces, lessons and the model. */
+public final class LabApi {
+    static final int MAX_TEXT_CHARS = 100_000;
+    static final int DISTRIBUTION_TOP = 60;
+
+    private final Services services;
+    private final Engine engine;
+    private final BpeTokenizer tokenizer;
+    private final LessonHtml html = new LessonHtml();
+
+    public LabApi(Services services) {
+        this.services = services;
+        this.engine = services.engine();
+        this.tokenizer = engine.tokenizer();
+    }
+
+    public void register(Javalin app) {
+        app.post("/api/tokenize", this::tokenize);
+        app.post("/api/detokenize", this::detokenize);
+        app.post("/api/distribution", this::distribution);
+        app.get("/api/search", this::search);
+        app.get("/api/traces/{id}", ctx -> ctx.json(services.traces().get(ctx.pathParam("id"))
+                .orElseThrow(() -> ApiError.notFound("No trace '" + ctx.pathParam("id") + "': it never existed or was dropped "
+                        + "(the server keeps the last " + TraceStore.DEFAULT_CAPACITY + ").", "trace_not_found"))));
+        app.get("/api/lessons", ctx -> ctx.json(services.course().lessons().stream().map(this::summary).toList()));
+        app.get("/api/lessons/{slug}", this::lesson);
+        app.get("/api/model", this::model);
+    }
+
+    private JsonNode body(Context ctx) throws IOException {
+        JsonNode n = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        if (n == null || !n.isObject()) {
+            throw ApiError.invalid("The request body must be a JSON object.", null);
+        }
+        return n;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode t = body.get(field);
+        if (t == null || !t.isTextual()) {
+            throw ApiError.invalid("'" + field + "' must be a string.", field);
+        }
+        if (t.asText().length() > MAX_TEXT_CHARS) {
+            throw ApiError.invalid("'" + field + "' is longer than " + MAX_TEXT_CHARS + " characters.", field);
+        }
+        return t.asText();
+    }
+
+    /** Ids with each token's text, bytes and UTF-8 byte offsets; {@code special: true} reads chat tokens like {@code <|user|>}. */
+    private void tokenize(Context ctx) throws IOException {
+        JsonNode body = body(ctx);
+        String text = text(body, "text");
+        boolean special = body.path("special").asBoolean(false);
+        int[] ids = special ? tokenizer.encodeWithSpecials(text) : tokenizer.encode(text);
+        List<Map<String, Object>> tokens = new ArrayList<>();
+        int offset = 0;
+        for (int id : ids) {
+            int len = tokenizer.tokenBytes(id).length;
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("id", id);
+            t.put("text", tokenizer.tokenText(id));
+            t.put("bytes", bytes(id));
+            t.put("special", tokenizer.isSpecial(id));
+            t.put("start", offset);
+            t.put("end", offset + len);
+            offset += len;
+            tokens.add(t);
+        }
+        ctx.json(Map.of("count", ids.length, "tokens", tokens));
+    }
+
+    private void detokenize(Context ctx) throws IOException {
+        JsonNode ids = body(ctx).get("ids");
+        if (ids == null || !ids.isArray()) {
+            throw ApiError.invalid("'ids' must be an array of token ids.", "ids");
+        }
+        int[] out = new int[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode id = ids.get(i);
+            if (!id.isIntegralNumber() || id.asLong() < 0 || id.asLong() >= tokenizer.vocabSize()) {
+                throw ApiError.invalid("ids[" + i + "] = " + id + " is not a token id (0.." + (tokenizer.vocabSize() - 1) + ").", "ids");
+            }
+            out[i] = id.asInt();
+        }
+        ctx.json(Map.of("text", tokenizer.decode(out)));
+    }
+
+    /**
+     * The model's raw next-token logits (top {@value #DISTRIBUTION_TOP}) after a text, or after a
+     * chat prompt when {@code chat: true}: the sampling playground reshapes them in the browser.
+     */
+    private void distribution(Context ctx) throws IOException {
+        JsonNode body = body(ctx);
+        String text = text(body, "text");
+        boolean chat = body.path("chat").asBoolean(false);
+        int[] ids = chat ? tokenizer.encodeWithSpecials(ChatFormat.render(List.of(new ChatFormat.Message("user", text)), true))
+                : tokenizer.encode(text);
+        if (ids.length == 0) {
+            throw ApiError.invalid("'text' is empty.", "text");
+        }
+        float[] logits = engine.nextTokenLogits(ids);
+        ctx.json(Map.of("prompt_tokens", ids.length, "vocab_size", logits.length,
+                "candidates", ScoredToken.top(logits, DISTRIBUTION_TOP, tokenizer::tokenText)));
+    }
+
+    private void search(Context ctx) {
+        String q = ctx.queryParam("q");
+        if (q == null) {
+            throw ApiError.invalid("Missing query parameter 'q'.", "q");
+        }
+        int k;
+        try {
+            k = ctx.queryParam("k") == null ? 5 : Integer.parseInt(ctx.queryParam("k"));
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid("'k' must be an integer between 1 and 50.", "k");
+        }
+        if (k < 1 || k > 50) {
+            throw ApiError.invalid("'k' must be an integer between 1 and 50.", "k");
+        }
+        List<Map<String, Object>> hits = new ArrayList<>();
+        for (SearchHit h : services.index().search(q, k)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("slug", h.slug());
+            m.put("title", h.title());
+            m.put("section", h.section());
+            m.put("anchor", h.anchor());
+            m.put("score", h.score());
+            m.put("snippet", h.snippet());
+            hits.add(m);
+        }
+        ctx.json(Map.of("query", q, "k", k, "hits", hits));
+    }
+
+    private Map<String, Object> summary(Lesson l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slug", l.slug());
+        m.put("title", l.title());
+        m.put("summary", l.summary());
+        m.put("key_terms", l.keyTerms());
+        m.put("prerequisites", l.prerequisites());
+        List<Map<String, Object>> sections = new ArrayList<>();
+        for (Section s : l.sections()) {
+            sections.add(Map.of("heading", s.heading(), "anchor", s.anchor()));
+        }
+        m.put("sections", sections);
+        return m;
+    }
+
+    private void lesson(Context ctx) {
+        String slug = ctx.pathParam("slug");
+        List<Lesson> lessons = services.course().lessons();
+        for (int i = 0; i < lessons.size(); i++) {
+            Lesson l = lessons.get(i);
+            if (l.slug().equals(slug)) {
+                Map<String, Object> m = summary(l);
+                m.put("html", html.render(l.body()));
+                m.put("previous", i > 0 ? lessons.get(i - 1).slug() : null);
+                m.put("next", i + 1 < lessons.size() ? lessons.get(i + 1).slug() : null);
+                ctx.json(m);
+                return;
+            }
+        }
+        throw ApiError.notFound("No lesson '" + slug + "'. GET /api/lessons lists them.", "lesson_not_found");
+    }
+
+    private void model(Context ctx) throws IOException {
+        Path dir = engine.info().dir();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("info", engine.info());
+        m.put("models", List.of(engine.info().name(), "glassbox-tutor"));
+        m.put("config", readJson(dir.resolve("config.json")));
+        m.put("generation_config", readJson(dir.resolve("generation_config.json")));
+        m.put("training", readJson(dir.resolve("training.json")));
+        ctx.json(m);
+    }
+
+    private static JsonNode readJson(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Json.MAPPER.readTree(file.toFile()) : null;
+    }
+
+    private List<Integer> bytes(int id) {
+        List<Integer> out = new ArrayList<>();
+        for (byte b : tokenizer.tokenBytes(id)) {
+            out.add(b & 0xff);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,230 @@
+package glassbox.server.openai;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import glassbox.model.infer.ContextLengthExceededException;
+import glassbox.model.infer.Engine;
+import glassbox.model.infer.GenerationRequest;
+import glassbox.model.infer.GenerationResult;
+import glassbox.model.tokenizer.ChatFormat;
+import glassbox.server.ApiError;
+import glassbox.server.Json;
+import glassbox.server.Services;
+import glassbox.server.lab.TraceStore;
+import glassbox.server.tutor.Citation;
+import glassbox.server.tutor.TutorPrompt;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/**
+ * The OpenAI-compatible endpoints: {@code GET /v1/models}, {@code POST /v1/chat/completions} and
+ * {@code POST /v1/completions}, plain and streamed. Two models: the raw one (named after its
+ * directory, {@code course-tiny} by default) and {@code glassbox-tutor} (the same weights behind
+ * retrieval; its answers carry {@code citations}).
+ */
+public final class OpenAiApi {
+    public static final String TUTOR = "glassbox-tutor";
+    static final int DEFAULT_MAX_TOKENS = 256;
+    static final int DEFAULT_TUTOR_MAX_TOKENS = 160;
+
+    private final Services services;
+    private final Engine engine;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final String fingerprint;
+
+    public OpenAiApi(Services services) {
+        this.services = services;
+        this.engine = services.engine();
+        // Changes when the weights do: same fingerprint + same seed = same output.
+        this.fingerprint = "fp_" + Integer.toHexString(engine.info().name().hashCode() * 31 + Long.hashCode(engine.info().parameters()));
+    }
+
+    public void register(Javalin app) {
+        app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(model(rawModel()), model(TUTOR)))));
+        app.get("/v1/models/{id}", ctx -> ctx.json(model(knownModel(ctx.pathParam("id")))));
+        app.post("/v1/chat/completions", ctx -> complete(ctx, true));
+        app.post("/v1/completions", ctx -> complete(ctx, false));
+    }
+
+    public String rawModel() {
+        return engine.info().name();
+    }
+
+    private Map<String, Object> model(String id) {
+        return Map.of("id", id, "object", "model", "created", created, "owned_by", "glassbox");
+    }
+
+    private String knownModel(String id) {
+        if (!id.equals(rawModel()) && !id.equals(TUTOR)) {
+            throw new ApiError(404, "invalid_request_error", "The model '" + id + "' does not exist. Available: " + rawModel()
+                    + ", " + TUTOR + ".", "model", "model_not_found", null);
+        }
+        return id;
+    }
+
+    private void complete(Context ctx, boolean chat) throws IOException {
+        JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        Fields f = new Fields(body);
+        CompletionSettings s = CompletionSettings.parse(f, chat, engine.info().vocabSize());
+        List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
+        String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
+        String model = knownModel(s.model());
+        PreparedPrompt p = prepare(model, s, messages, prompt);
+        String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
+        String traceId = TraceStore.newId();
+        ctx.header("X-Trace-Id", traceId);
+        Responses r = new Responses(id, chat ? "chat.completion" : "text_completion", model, created(), fingerprint, engine.tokenizer());
+        if (s.stream()) {
+            stream(ctx, chat, s, p, r, traceId);
+        } else {
+            List<GenerationResult> results = new ArrayList<>();
+            for (int i = 0; i < s.n(); i++) {
+                results.add(run(p, s, i, null, () -> false));
+            }
+            store(traceId, model, s, p, results);
+            ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
+        }
+    }
+
+    private static long created() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private List<Citation> citations(String model, PreparedPrompt p) {
+        return model.equals(TUTOR) ? p.citations() : null;
+    }
+
+    private PreparedPrompt prepare(String model, CompletionSettings s, List<ChatFormat.Message> messages, String prompt) {
+        int ctxLen = engine.info().contextLength();
+        if (model.equals(TUTOR)) {
+            List<ChatFormat.Message> conversation = messages.isEmpty() ? List.of(new ChatFormat.Message("user", prompt)) : messages;
+            int answer = s.maxTokens() != null ? s.maxTokens() : DEFAULT_TUTOR_MAX_TOKENS;
+            TutorPrompt tp = services.tutor().prepare(conversation, Math.max(1, ctxLen - answer));
+            if (!tp.answered()) {
+                return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback());
+            }
+            int[] ids = engine.tokenizer().encodeWithSpecials(ChatFormat.render(tp.messages(), true));
+            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(), null);
+        }
+        int[] ids = messages.isEmpty() ? engine.tokenizer().encode(prompt)
+                : engine.tokenizer().encodeWithSpecials(ChatFormat.render(messages, true));
+        if (ids.length == 0) {
+            throw ApiError.invalid("The prompt is empty.", "prompt");
+        }
+        return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_MAX_TOKENS),
+                messages.isEmpty() ? null : session(s, messages), List.of(), null);
+    }
+
+    /** Requested max tokens must fit (checked by the engine); the default is whatever room is left, up to a cap. */
+    private int maxTokens(int promptTokens, Integer requested, int cap) {
+        int ctxLen = engine.info().contextLength();
+        if (requested != null) {
+            engine.checkFits(promptTokens, requested);
+            return requested;
+        }
+        if (promptTokens >= ctxLen) {
+            throw new ContextLengthExceededException(promptTokens, 1, ctxLen);
+        }
+        return Math.min(cap, ctxLen - promptTokens);
+    }
+
+    /** A conversation's KV session: keyed by the user and the conversation's first question, so a follow-up finds it. */
+    private static String session(CompletionSettings s, List<ChatFormat.Message> messages) {
+        if (s.n() > 1) {
+            return null;
+        }
+        String first = messages.stream().filter(m -> m.role().equals("user")).map(ChatFormat.Message::content).findFirst().orElse("");
+        return s.model() + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
+    }
+
+    private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,
+                                 glassbox.model.infer.GenerationListener listener, java.util.function.BooleanSupplier cancelled) {
+        if (p.fallback() != null) {
+            int[] ids = engine.tokenizer().encode(p.fallback());
+            if (listener != null) {
+                listener.onDelta(p.fallback(), List.of());
+            }
+            return new GenerationResult(new int[0], ids, p.fallback(), glassbox.model.infer.FinishReason.STOP, 0, List.of(), null, 0, 0);
+        }
+        GenerationRequest req = new GenerationRequest(p.ids(), p.maxTokens(), s.samplingFor(choice), s.stop(), Set.of(), s.traceOptions(),
+                choice == 0 ? p.sessionId() : null);
+        GenerationResult r = engine.generate(req, listener, cancelled);
+        services.metrics().generation(r.completionTokens(), r.decodeMillis());
+        return r;
+    }
+
+    private void stream(Context ctx, boolean chat, CompletionSettings s, PreparedPrompt p, Responses r, String traceId) throws IOException {
+        ctx.status(200);
+        ctx.contentType("text/event-stream; charset=utf-8");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("X-Accel-Buffering", "no");
+        Sse sse = new Sse(ctx.res().getOutputStream());
+        List<GenerationResult> results = new ArrayList<>();
+        String model = r.model();
+        try {
+            for (int i = 0; i < s.n() && !sse.closed(); i++) {
+                int choice = i;
+                if (chat) {
+                    sse.data(r.chatRoleChunk(choice, s.includeUsage(), traceId, citations(model, p)));
+                }
+                GenerationResult res = run(p, s, choice, (text, tokens) ->
+                        sse.data(chat ? r.chatDeltaChunk(choice, text, tokens, s) : r.completionChunk(choice, text, tokens, s, null)),
+                        sse::closed);
+                results.add(res);
+                sse.data(chat ? r.chatFinishChunk(choice, res.finishReason(), s.includeUsage())
+                        : r.completionChunk(choice, "", List.of(), s, res.finishReason()));
+            }
+            if (s.includeUsage()) {
+                sse.data(r.usageChunk(results));
+            }
+        } catch (ApiError e) {
+            sse.data(e.body());
+        } catch (RuntimeException e) {
+            sse.data(new ApiError(500, "server_error", "generation failed: " + e.getMessage(), null, null, null).body());
+        }
+        store(traceId, model, s, p, results);
+        sse.done();
+    }
+
+    private void store(String traceId, String model, CompletionSettings s, PreparedPrompt p, List<GenerationResult> results) {
+        Map<String, Object> trace = new LinkedHashMap<>();
+        trace.put("id", traceId);
+        trace.put("model", model);
+        trace.put("created", created());
+        trace.put("sampling", s.sampling());
+        trace.put("filter_order", glassbox.model.infer.SamplingParams.FILTER_ORDER);
+        List<Map<String, Object>> promptTokens = new ArrayList<>();
+        for (int id : p.ids()) {
+            promptTokens.add(Responses.tokenInfo(engine.tokenizer(), id));
+        }
+        trace.put("prompt_tokens", promptTokens);
+        trace.put("citations", p.citations());
+        List<Map<String, Object>> choices = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            GenerationResult res = results.get(i);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("index", i);
+            c.put("text", res.text());
+            c.put("finish_reason", res.finishReason().apiName());
+            c.put("cached_tokens", res.cachedTokens());
+            c.put("prefill_ms", res.prefillMillis());
+            c.put("decode_ms", res.decodeMillis());
+            c.put("tokens", res.tokens());
+            if (res.promptAttention() != null) {
+                c.put("prompt_attention", res.promptAttention());
+            }
+            choices.add(c);
+        }
+        trace.put("choices", choices);
+        trace.put("layers", engine.info().layers());
+        trace.put("heads", engine.info().heads());
+        services.traces().put(traceId, trace);
+    }
+}

@@ -1,0 +1,125 @@
+package glassbox.server.tutor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.ChatFormat;
+import glassbox.rag.CourseIndex;
+import glassbox.rag.SearchHit;
+
+/**
+ * Retrieval-augmented prompts: search the course for the latest question (plus the previous
+ * one, so "and why?" still finds its topic), put the best sections into a {@code context}
+ * message, and fit everything into the model's context window by dropping old turns and
+ * shortening passages. The tiny model's context is small, so passages are trimmed to words.
+ */
+public final class Tutor {
+    /** BM25 score below which a hit is not taken as an answer (measured on the dev questions: answers score 8-30). */
+    static final float MIN_SCORE = 6.0f;
+    /** A hit must score at least this fraction of the best one to be used too. */
+    static final float RELATIVE_SCORE = 0.6f;
+    static final int MAX_PASSAGES = 2;
+    static final int[] PASSAGE_WORDS = {100, 60, 30};
+
+    private final CourseIndex index;
+    private final PromptTemplates templates;
+    private final BpeTokenizer tokenizer;
+
+    public Tutor(CourseIndex index, PromptTemplates templates, BpeTokenizer tokenizer) {
+        this.index = index;
+        this.templates = templates;
+        this.tokenizer = tokenizer;
+    }
+
+    public PromptTemplates templates() {
+        return templates;
+    }
+
+    /**
+     * Builds the prompt. Every user turn gets its own context message, retrieved the same way each
+     * time (search is deterministic), so a follow-up's prompt starts with the previous prompt plus
+     * the previous answer and the engine's KV session only prefills the new turn.
+     *
+     * @param conversation the client's messages (system messages are replaced by the tutor's own)
+     * @param tokenBudget  tokens the prompt may use (context minus the answer's max tokens)
+     */
+    public TutorPrompt prepare(List<ChatFormat.Message> conversation, int tokenBudget) {
+        List<ChatFormat.Message> turns = conversation.stream().filter(m -> !m.role().equals("system")).toList();
+        List<Integer> userAt = new ArrayList<>();
+        for (int i = 0; i < turns.size(); i++) {
+            if (turns.get(i).role().equals("user")) {
+                userAt.add(i);
+            }
+        }
+        if (userAt.isEmpty()) {
+            return new TutorPrompt(List.of(), List.of(), templates.noContext());
+        }
+        List<List<SearchHit>> hitsPerTurn = new ArrayList<>();
+        for (int u = 0; u < userAt.size(); u++) {
+            hitsPerTurn.add(retrieve(turns, userAt, u));
+        }
+        List<SearchHit> latest = hitsPerTurn.getLast();
+        if (latest.isEmpty()) {
+            return new TutorPrompt(List.of(), List.of(), templates.noContext());
+        }
+        // Richest prompt first: all turns, full passages; then drop the oldest turns; then shorten passages.
+        for (int words : PASSAGE_WORDS) {
+            for (int first = 0; first < userAt.size(); first++) {
+                TutorPrompt p = build(turns, userAt, hitsPerTurn, first, words);
+                if (tokenizer.encodeWithSpecials(ChatFormat.render(p.messages(), true)).length <= tokenBudget) {
+                    return p;
+                }
+            }
+        }
+        return build(turns, userAt, hitsPerTurn, userAt.size() - 1, PASSAGE_WORDS[PASSAGE_WORDS.length - 1]);
+    }
+
+    /** Hits for user turn u: its own words first; if they find nothing, with the turn before (for "and why?"). */
+    private List<SearchHit> retrieve(List<ChatFormat.Message> turns, List<Integer> userAt, int u) {
+        String question = turns.get(userAt.get(u)).content();
+        List<SearchHit> hits = relevant(index.search(question, 5));
+        if (hits.isEmpty() && u > 0) {
+            hits = relevant(index.search(question + " " + turns.get(userAt.get(u - 1)).content(), 5));
+        }
+        return hits;
+    }
+
+    private TutorPrompt build(List<ChatFormat.Message> turns, List<Integer> userAt, List<List<SearchHit>> hitsPerTurn,
+                              int firstUser, int words) {
+        List<ChatFormat.Message> messages = new ArrayList<>();
+        messages.add(new ChatFormat.Message("system", templates.system()));
+        List<Citation> citations = List.of();
+        for (int u = firstUser; u < userAt.size(); u++) {
+            List<SearchHit> hits = hitsPerTurn.get(u);
+            if (!hits.isEmpty()) {
+                List<String> passages = new ArrayList<>();
+                List<Citation> cites = new ArrayList<>();
+                for (int i = 0; i < hits.size(); i++) {
+                    SearchHit h = hits.get(i);
+                    passages.add("[" + (i + 1) + "] " + h.title() + " — " + h.section() + "\n" + firstWords(h.text(), words));
+                    cites.add(new Citation(i + 1, h.slug(), h.title(), h.section(), h.anchor(), h.snippet()));
+                }
+                messages.add(new ChatFormat.Message("context", templates.fillRag(String.join("\n\n", passages))));
+                citations = cites;
+            }
+            int end = u + 1 < userAt.size() ? userAt.get(u + 1) : turns.size();
+            messages.addAll(turns.subList(userAt.get(u), end));
+        }
+        return new TutorPrompt(messages, citations, null);
+    }
+
+    private static List<SearchHit> relevant(List<SearchHit> hits) {
+        if (hits.isEmpty() || hits.getFirst().score() < MIN_SCORE) {
+            return List.of();
+        }
+        float best = hits.getFirst().score();
+        return hits.stream().filter(h -> h.score() >= RELATIVE_SCORE * best).limit(MAX_PASSAGES).toList();
+    }
+
+    static String firstWords(String text, int n) {
+        String[] w = text.strip().split("\\s+");
+        return w.length <= n ? String.join(" ", w) : String.join(" ", Arrays.copyOf(w, n)) + " …";
+    }
+}

@@ -1,0 +1,40 @@
+package glassbox.server;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One real server for the whole test run: the committed default model, the course, a fresh
+ * index under target/, on a free port. Started on first use, stopped when the JVM exits.
+ */
+public final class TestServer {
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static GlassboxServer server;
+
+    private TestServer() {
+    }
+
+    public static ServerConfig config() {
+        return new ServerConfig("127.0.0.1", 0, ROOT.resolve("models/course-tiny"), ROOT.resolve("course"),
+                Path.of("target/test-index").toAbsolutePath(), ROOT.resolve("prompts"), null, List.of(),
+                ServerConfig.DEFAULT_MAX_BODY, 1, 4, 0);
+    }
+
+    public static synchronized GlassboxServer get() throws Exception {
+        if (server == null) {
+            Services services = Services.load(config(), System.err);
+            server = new GlassboxServer(config(), services);
+            server.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        }
+        return server;
+    }
+
+    public static String url() throws Exception {
+        return get().url();
+    }
+
+    public static Services services() throws Exception {
+        return get().services();
+    }
+}
