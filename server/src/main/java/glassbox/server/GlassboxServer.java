@@ -45,6 +45,8 @@ public final class GlassboxServer {
             javalin.showJavalinBanner = false;
             javalin.useVirtualThreads = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
+            // One JSON style everywhere: snake_case, like the OpenAI API.
+            javalin.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/static";
                 files.directory = "/web";

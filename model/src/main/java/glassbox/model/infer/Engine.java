@@ -209,7 +209,7 @@ public final class Engine implements AutoCloseable {
         float[][][] attention = recorder != null && trace.attention() ? recorder.attentionAt(position - 1) : null;
         List<LensLayer> lens = recorder != null && trace.logitLens() ? recorder.lensAt(position - 1, TraceOptions.LENS_TOP, t::tokenText) : null;
         return new TokenTrace(index, position, step.tokenId(), t.tokenText(step.tokenId()), bytes, step.prob(), step.logprob(),
-                step.entropy(), step.sampledProb(), step.draw(), step.survivors(), candidates, micros, attention, lens);
+                step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros, attention, lens);
     }
 
     private static float[][][][] promptAttention(TraceRecorder recorder, int n) {

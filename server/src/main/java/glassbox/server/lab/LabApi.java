@@ -124,7 +124,8 @@ public final class LabApi {
             throw ApiError.invalid("'text' is empty.", "text");
         }
         float[] logits = engine.nextTokenLogits(ids);
-        ctx.json(Map.of("prompt_tokens", ids.length, "vocab_size", logits.length,
+        // All logits travel too (4096 numbers for the default model): temperature reshapes the whole distribution.
+        ctx.json(Map.of("prompt_tokens", ids.length, "vocab_size", logits.length, "logits", logits,
                 "candidates", ScoredToken.top(logits, DISTRIBUTION_TOP, tokenizer::tokenText)));
     }
 

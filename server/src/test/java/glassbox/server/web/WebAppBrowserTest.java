@@ -1,0 +1,183 @@
+package glassbox.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import glassbox.server.TestServer;
+
+/** The web app in a real browser against the real server and the committed model. */
+class WebAppBrowserTest {
+    static ChromeDriver driver;
+    static String base;
+
+    @BeforeAll
+    static void open() throws Exception {
+        base = TestServer.url();
+        driver = BrowserTestSupport.start(1280, 1000);
+    }
+
+    @AfterAll
+    static void close() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    static WebDriverWait waitUp(int seconds) {
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void drainConsole() {
+        BrowserTestSupport.consoleErrors(driver);
+    }
+
+    /** Waits for the chat's answer to finish; on failure says what the page showed instead. */
+    static WebElement answerFinished() {
+        try {
+            return waitUp(60).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".inspect-link")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no finished answer; page shows: " + driver.findElement(By.id("messages")).getText()
+                    + "; console: " + BrowserTestSupport.consoleErrors(driver), e);
+        }
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    @Test
+    void chatStreamsACitedAnswerThatTheInspectorOpensAndTheCitationLeadsToTheLesson() throws Exception {
+        driver.get(base + "/");
+        WebElement q = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        q.sendKeys("What does the softmax function do?");
+        driver.findElement(By.id("send")).click();
+        WebElement inspect = answerFinished();
+        assertThat(driver.findElement(By.cssSelector(".msg.assistant .answer-text")).getText()).isNotBlank();
+        List<WebElement> citations = driver.findElements(By.cssSelector("a.citation"));
+        assertThat(citations).isNotEmpty();
+        String citationHref = citations.getFirst().getAttribute("href");
+        BrowserTestSupport.screenshot(driver, "chat");
+
+        inspect.click();
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#answer-tokens .chip")));
+        assertThat(driver.findElements(By.cssSelector("#prompt-tokens .chip"))).isNotEmpty();
+        assertThat(driver.findElements(By.cssSelector("#candidate-bars .bar"))).isNotEmpty();
+        assertThat(driver.findElements(By.cssSelector("#heads-grid canvas"))).hasSize(6 * 8);
+        assertThat(driver.findElements(By.cssSelector("#prompt-heatmap"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#logit-lens tbody tr"))).hasSize(6);
+        // selecting a head is kept in the URL, so a reload shows the same view
+        driver.findElements(By.cssSelector("#heads-grid canvas")).get(8 + 3).click();
+        assertThat(driver.getCurrentUrl()).contains("layer=1").contains("head=3");
+        driver.navigate().refresh();
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.id("layer")));
+        assertThat(driver.findElement(By.id("layer")).getAttribute("value")).isEqualTo("1");
+        BrowserTestSupport.screenshot(driver, "inspector");
+
+        driver.get(citationHref);
+        String anchor = citationHref.substring(citationHref.indexOf('#') + 1);
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.id(anchor)));
+        assertThat(driver.getCurrentUrl()).contains("/course/03-activation-functions#");
+        assertThat(driver.findElements(By.cssSelector(".lesson .katex"))).isNotEmpty();
+        assertThat(driver.findElements(By.cssSelector(".lab-actions a"))).hasSize(3);
+        BrowserTestSupport.screenshot(driver, "course");
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
+    void theTokenizerTokenizesAsYouType() throws Exception {
+        driver.get(base + "/tokenize");
+        WebElement text = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("text")));
+        text.clear();
+        text.sendKeys("Hello transformer 🙂");
+        waitUp(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "20 characters"));
+        assertThat(driver.findElements(By.cssSelector("#tokens .chip"))).hasSizeGreaterThan(2);
+        BrowserTestSupport.screenshot(driver, "tokenize");
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
+    void samplingSlidersReshapeTheDistribution() throws Exception {
+        driver.get(base + "/sampling");
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#distribution .bar")));
+        String before = driver.findElement(By.id("kept")).getText();
+        js("const s = document.getElementById('top-k'); s.value = 1; s.dispatchEvent(new Event('input'));");
+        assertThat(driver.findElement(By.id("kept")).getText()).startsWith("1 candidate kept").isNotEqualTo(before);
+        assertThat(driver.findElements(By.cssSelector("#distribution .bar.cut"))).isNotEmpty();
+        String sharp = driver.findElement(By.id("kept")).getText();
+        js("const s = document.getElementById('top-k'); s.value = 0; s.dispatchEvent(new Event('input'));"
+                + "const t = document.getElementById('temperature'); t.value = 0.3; t.dispatchEvent(new Event('input'));");
+        assertThat(driver.findElement(By.id("kept")).getText()).isNotEqualTo(sharp);
+        BrowserTestSupport.screenshot(driver, "sampling");
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
+    void trainingShowsTheLossCurves() throws Exception {
+        driver.get(base + "/training");
+        waitUp(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#loss-chart polyline.train")));
+        assertThat(driver.findElements(By.cssSelector("#loss-chart polyline.val"))).hasSize(1);
+        assertThat(driver.findElement(By.id("model-config")).getText()).contains("5,795,072");
+        BrowserTestSupport.screenshot(driver, "training");
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
+    void markupInChatTokensAndTracesStaysText() throws Exception {
+        String attack = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
+        driver.get(base + "/tokenize?text=" + java.net.URLEncoder.encode(attack, java.nio.charset.StandardCharsets.UTF_8));
+        waitUp(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tokens .chip")));
+        assertThat(js("return window.__xss === undefined")).isEqualTo(true);
+
+        driver.get(base + "/");
+        waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question"))).sendKeys(attack);
+        driver.findElement(By.id("model")).sendKeys("course-tiny");
+        driver.findElement(By.id("max-tokens")).clear();
+        driver.findElement(By.id("max-tokens")).sendKeys("5");
+        driver.findElement(By.id("send")).click();
+        WebElement inspect = answerFinished();
+        assertThat(driver.findElement(By.cssSelector(".msg.user")).getText()).isEqualTo(attack);
+        assertThat(js("return window.__xss === undefined")).isEqualTo(true);
+        inspect.click();
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#prompt-tokens .chip")));
+        assertThat(js("return document.getElementById('prompt-tokens').textContent")).asString().contains("<script>");
+        assertThat(js("return window.__xss === undefined && document.querySelectorAll('main script, main img').length === 0")).isEqualTo(true);
+    }
+
+    @Test
+    void everyPageFitsAPhoneScreen() throws Exception {
+        ChromeDriver phone = BrowserTestSupport.start(375, 800);
+        try {
+            for (String page : List.of("/", "/course/08-the-attention-mechanism", "/tokenize", "/sampling", "/training")) {
+                phone.get(base + page);
+                new WebDriverWait(phone, Duration.ofSeconds(20)).until(d -> ((JavascriptExecutor) d).executeScript(
+                        "return document.querySelector('.loading') === null"));
+                Object overflow = ((JavascriptExecutor) phone).executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+                assertThat(((Number) overflow).intValue()).as(page).isLessThanOrEqualTo(0);
+                BrowserTestSupport.screenshot(phone, "phone" + page.replace('/', '-'));
+            }
+            assertThat(BrowserTestSupport.consoleErrors(phone)).isEmpty();
+        } finally {
+            phone.quit();
+        }
+    }
+
+    @Test
+    void aMissingTraceShowsAClearMessage() {
+        driver.get(base + "/inspect/trace-that-is-gone");
+        WebElement error = waitUp(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error")));
+        assertThat(error.getText()).contains("no longer kept");
+    }
+}

@@ -1,0 +1,86 @@
+// Shared helpers: the header, safe DOM building and API calls with readable errors.
+
+/** Builds an element; text always goes in as text (never HTML), so model output cannot inject markup. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+const PAGES = [['/', 'Chat'], ['/course', 'Course'], ['/tokenize', 'Tokenizer'], ['/sampling', 'Sampling'], ['/training', 'Training']];
+
+export function header(current) {
+  const nav = el('nav', { 'aria-label': 'Main' },
+    PAGES.map(([href, name]) => el('a', { href, 'aria-current': name === current ? 'page' : null, text: name })));
+  document.body.prepend(el('header', { class: 'top' }, el('a', { class: 'brand', href: '/', text: 'Glassbox' }), nav));
+}
+
+/** A thrown error carries the HTTP status and, for 429, how long to wait. */
+export class ApiFailure extends Error {
+  constructor(status, message, retryAfter) { super(message); this.status = status; this.retryAfter = retryAfter; }
+}
+
+export async function failure(res) {
+  let message = `HTTP ${res.status}`;
+  try { const body = await res.json(); if (body && body.error && body.error.message) message = body.error.message; } catch (_) { /* not JSON */ }
+  if (res.status === 429) message = `The server is busy. Please retry in ${res.headers.get('Retry-After') || 1} s.`;
+  return new ApiFailure(res.status, message, Number(res.headers.get('Retry-After') || 0));
+}
+
+export async function getJson(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw await failure(res);
+  return res.json();
+}
+
+export async function postJson(url, body, signal) {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal });
+  if (!res.ok) throw await failure(res);
+  return res.json();
+}
+
+export function showError(container, error, retry) {
+  container.replaceChildren(el('div', { class: 'error', role: 'alert' }, error.message || String(error),
+    retry ? el('button', { class: 'secondary', style: 'margin-left:.8rem', onclick: retry, text: 'Retry' }) : null));
+}
+
+/** A search snippet holds escaped text and <mark> tags only: rebuild it as DOM without ever parsing it as HTML. */
+export function snippet(text) {
+  const span = el('span');
+  let marked = false;
+  for (const part of String(text).split(/(<\/?mark>)/)) {
+    if (part === '<mark>') { marked = true; continue; }
+    if (part === '</mark>') { marked = false; continue; }
+    const decoded = decodeEntities(part);
+    span.append(marked ? el('mark', { text: decoded }) : document.createTextNode(decoded));
+  }
+  return span;
+}
+
+function decodeEntities(s) {
+  return s.replace(/&(lt|gt|amp|quot|#x[0-9a-fA-F]+|#\d+);/g, (m, e) => e[0] !== '#' ? { lt: '<', gt: '>', amp: '&', quot: '"' }[e]
+    : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)));
+}
+
+/** Token text for display: whitespace made visible so chips show where spaces and newlines are. */
+export function visible(text) {
+  return String(text).replace(/ /g, '\u00b7').replace(/\n/g, '\u21b5').replace(/\t/g, '\u21e5') || '\u2205';
+}
+
+export function pct(p) {
+  return p >= 0.1 ? `${(p * 100).toFixed(1)}%` : p >= 0.001 ? `${(p * 100).toFixed(2)}%` : p.toExponential(1);
+}
+
+export function params() {
+  return new URLSearchParams(location.search);
+}
