@@ -229,7 +229,7 @@ public final class Engine implements AutoCloseable {
 
     /** Raw next-token logits after {@code prompt}, on a fresh cache (the sampling playground's input). */
     public float[] nextTokenLogits(int[] prompt) {
-        checkFits(prompt.length, 1);
+        checkFits(prompt.length, 0);   // reading the next token's logits needs no extra position
         if (!acquireSlot()) {
             throw new IllegalStateException("interrupted while waiting for a slot");
         }

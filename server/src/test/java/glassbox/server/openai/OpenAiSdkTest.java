@@ -167,4 +167,22 @@ class OpenAiSdkTest {
                     assertThat(e.getMessage()).contains("512").contains("600");
                 });
     }
+
+    @Test
+    void aFollowUpReusesTheConversationsKvCache() throws Exception {
+        String first = "{\"model\":\"course-tiny\",\"user\":\"kv-test\",\"max_tokens\":8,\"temperature\":0,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"What is a tensor?\"}]}";
+        JsonNode a = glassbox.server.Http.json(glassbox.server.Http.post(TestServer.url() + "/v1/chat/completions", first));
+        String answer = a.get("choices").get(0).get("message").get("content").asText();
+        int firstPrompt = a.get("usage").get("prompt_tokens").asInt();
+        String second = "{\"model\":\"course-tiny\",\"user\":\"kv-test\",\"max_tokens\":4,\"temperature\":0,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"What is a tensor?\"},"
+                + "{\"role\":\"assistant\",\"content\":" + Json.MAPPER.writeValueAsString(answer) + "},"
+                + "{\"role\":\"user\",\"content\":\"And a matrix?\"}]}";
+        JsonNode b = glassbox.server.Http.json(glassbox.server.Http.post(TestServer.url() + "/v1/chat/completions", second));
+        int cached = b.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt();
+        // everything of the first turn that reached the cache is reused; only the new turn is prefilled
+        assertThat(cached).isGreaterThanOrEqualTo(firstPrompt);
+        assertThat(cached).isLessThan(b.get("usage").get("prompt_tokens").asInt());
+    }
 }
