@@ -90,15 +90,52 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
             }
         }
-        if (!acquireSlot()) {
+        Slot slot = acquire();
+        if (slot == null) {
             return new GenerationResult(req.prompt(), new int[0], "", FinishReason.CANCELLED, 0, List.of(), null, 0, 0);
         }
+        try (slot) {
+            return generate(req, listener, cancelled, slot);
+        }
+    }
+
+    /** A generation slot held by a caller, e.g. taken before an HTTP stream starts so "busy" can still be a 429. */
+    public final class Slot implements AutoCloseable {
+        private boolean released;
+
+        private Slot() {
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                slots.release();
+            }
+        }
+    }
+
+    /**
+     * Takes a slot, waiting in the bounded queue if all are busy.
+     *
+     * @return the slot, or null if the wait was interrupted
+     * @throws EngineBusyException when the queue is full
+     */
+    public Slot acquire() {
+        return acquireSlot() ? new Slot() : null;
+    }
+
+    /** Generates on a slot the caller already holds (and releases). */
+    public GenerationResult generate(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled, Slot slot) {
+        if (slot == null || slot.released) {
+            throw new IllegalStateException("generation needs a held slot");
+        }
+        checkFits(req.prompt().length, req.maxTokens());
         active.incrementAndGet();
         try {
             return run(req, listener == null ? GenerationListener.NONE : listener, cancelled == null ? () -> false : cancelled);
         } finally {
             active.decrementAndGet();
-            slots.release();
         }
     }
 

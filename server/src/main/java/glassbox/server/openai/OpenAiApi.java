@@ -81,15 +81,26 @@ public final class OpenAiApi {
         String traceId = TraceStore.newId();
         ctx.header("X-Trace-Id", traceId);
         Responses r = new Responses(id, chat ? "chat.completion" : "text_completion", model, created(), fingerprint, engine.tokenizer());
-        if (s.stream()) {
-            stream(ctx, chat, s, p, r, traceId);
-        } else {
-            List<GenerationResult> results = new ArrayList<>();
-            for (int i = 0; i < s.n(); i++) {
-                results.add(run(p, s, i, null, () -> false));
+        // The slot is taken before any byte is sent, so "busy" is a plain 429 even for a stream.
+        Engine.Slot slot = p.fallback() != null ? null : engine.acquire();
+        if (p.fallback() == null && slot == null) {
+            throw new ApiError(503, "server_error", "The request was interrupted while waiting for a slot.", null, null, null);
+        }
+        try {
+            if (s.stream()) {
+                stream(ctx, chat, s, p, r, traceId, slot);
+            } else {
+                List<GenerationResult> results = new ArrayList<>();
+                for (int i = 0; i < s.n(); i++) {
+                    results.add(run(p, s, i, null, () -> false, slot));
+                }
+                store(traceId, model, s, p, results);
+                ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
             }
-            store(traceId, model, s, p, results);
-            ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
+        } finally {
+            if (slot != null) {
+                slot.close();
+            }
         }
     }
 
@@ -145,7 +156,8 @@ public final class OpenAiApi {
     }
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,
-                                 glassbox.model.infer.GenerationListener listener, java.util.function.BooleanSupplier cancelled) {
+                                 glassbox.model.infer.GenerationListener listener, java.util.function.BooleanSupplier cancelled,
+                                 Engine.Slot slot) {
         if (p.fallback() != null) {
             int[] ids = engine.tokenizer().encode(p.fallback());
             if (listener != null) {
@@ -155,12 +167,13 @@ public final class OpenAiApi {
         }
         GenerationRequest req = new GenerationRequest(p.ids(), p.maxTokens(), s.samplingFor(choice), s.stop(), Set.of(), s.traceOptions(),
                 choice == 0 ? p.sessionId() : null);
-        GenerationResult r = engine.generate(req, listener, cancelled);
+        GenerationResult r = engine.generate(req, listener, cancelled, slot);
         services.metrics().generation(r.completionTokens(), r.decodeMillis());
         return r;
     }
 
-    private void stream(Context ctx, boolean chat, CompletionSettings s, PreparedPrompt p, Responses r, String traceId) throws IOException {
+    private void stream(Context ctx, boolean chat, CompletionSettings s, PreparedPrompt p, Responses r, String traceId, Engine.Slot slot)
+            throws IOException {
         ctx.status(200);
         ctx.contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
@@ -176,7 +189,7 @@ public final class OpenAiApi {
                 }
                 GenerationResult res = run(p, s, choice, (text, tokens) ->
                         sse.data(chat ? r.chatDeltaChunk(choice, text, tokens, s) : r.completionChunk(choice, text, tokens, s, null)),
-                        sse::closed);
+                        sse::closed, slot);
                 results.add(res);
                 sse.data(chat ? r.chatFinishChunk(choice, res.finishReason(), s.includeUsage())
                         : r.completionChunk(choice, "", List.of(), s, res.finishReason()));

@@ -143,6 +143,7 @@ class ErrorsTest {
             HttpResponse<String> busy = Http.post(one.url() + CHAT, "{\"model\":\"course-tiny\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertError(busy, 429, null);
             assertThat(busy.headers().firstValue("Retry-After")).isPresent();
+            assertError(Http.post(one.url() + CHAT, longStream(2)), 429, null);   // a stream is refused before it starts
             in.close();   // the client goes away: the generation must stop and free its slot
             long deadline = System.currentTimeMillis() + 10_000;
             while (services.engine().stats().activeGenerations() > 0 && System.currentTimeMillis() < deadline) {
@@ -183,5 +184,25 @@ class ErrorsTest {
         for (var f : all) {
             assertThat(f.get().statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void fiftyAbortedStreamsLeaveTheServerFree() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(TestServer.url() + CHAT))
+                    .POST(HttpRequest.BodyPublishers.ofString(longStream(400))).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).as("stream %d admitted", i).isEqualTo(200);
+            r.body().read(new byte[64]);
+            r.body().close();
+        }
+        // If aborted generations kept running, 50 x 400 tokens would still occupy the slot and the queue.
+        HttpResponse<String> next = Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(next.statusCode()).isEqualTo(200);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (TestServer.services().engine().stats().activeGenerations() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(TestServer.services().engine().stats().activeGenerations()).isZero();
+        assertThat(TestServer.services().engine().stats().queued()).isZero();
     }
 }

@@ -185,4 +185,22 @@ class OpenAiSdkTest {
         assertThat(cached).isGreaterThanOrEqualTo(firstPrompt);
         assertThat(cached).isLessThan(b.get("usage").get("prompt_tokens").asInt());
     }
+
+    @Test
+    void greedyStreamedEqualsGreedyPlainAndAStopStringCutsTheText() {
+        ChatCompletionCreateParams.Builder b = chat("course-tiny", "What does attention compute?").maxCompletionTokens(40).temperature(0.0)
+                .putAdditionalBodyProperty("logit_bias", JsonValue.from(java.util.Map.of(
+                        String.valueOf(tokenizer.id(glassbox.model.tokenizer.SpecialToken.END)), -100)));
+        String plain = client.chat().completions().create(b.build()).choices().getFirst().message().content().orElse("");
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(b.build())) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(streamed::append)));
+        }
+        assertThat(streamed.toString()).isEqualTo(plain);
+        assertThat(plain.length()).isGreaterThan(12);
+        String stop = plain.substring(plain.length() / 2, plain.length() / 2 + 4);
+        ChatCompletion cut = client.chat().completions().create(b.stop(stop).build());
+        assertThat(cut.choices().getFirst().message().content()).hasValue(plain.substring(0, plain.indexOf(stop)));
+        assertThat(cut.choices().getFirst().finishReason().asString()).isEqualTo("stop");
+    }
 }
