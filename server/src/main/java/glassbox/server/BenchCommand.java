@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /** {@code glassbox bench}: speed figures, one JSON line each. Benchmarks, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed; prints one JSON line per figure.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class, BenchCommand.Http.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -118,6 +118,22 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.println(Json.write(DecodeBenchmark.prefill(model, promptTokens, threads, rounds)));
+            return 0;
+        }
+    }
+
+    @Command(name = "http", mixinStandardHelpOptions = true,
+            description = "Tokens/s streamed through /v1/chat/completions vs the engine, and time to first token for 1, 4 and 16 clients.")
+    static final class Http implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
+        @Option(names = "--tokens", defaultValue = "200") int tokens;
+        @Option(names = "--rounds", defaultValue = "3") int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            for (Map<String, Object> line : HttpBenchmark.run(model, tokens, rounds)) {
+                System.out.println(Json.write(line));
+            }
             return 0;
         }
     }
