@@ -238,14 +238,9 @@ public final class Engine implements AutoCloseable {
         for (Candidate c : step.candidates().subList(0, Math.min(trace.topCandidates(), step.candidates().size()))) {
             candidates.add(new CandidateTrace(c.id(), t.tokenText(c.id()), c.logit(), c.prob(), c.keptByTopK(), c.keptByTopP(), c.keptByMinP()));
         }
-        byte[] raw = t.tokenBytes(step.tokenId());
-        int[] bytes = new int[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            bytes[i] = raw[i] & 0xff;
-        }
         float[][][] attention = recorder != null && trace.attention() ? recorder.attentionAt(position - 1) : null;
         List<LensLayer> lens = recorder != null && trace.logitLens() ? recorder.lensAt(position - 1, TraceOptions.LENS_TOP, t::tokenText) : null;
-        return new TokenTrace(index, position, step.tokenId(), t.tokenText(step.tokenId()), bytes, step.prob(), step.logprob(),
+        return new TokenTrace(index, position, step.tokenId(), t.tokenText(step.tokenId()), t.unsignedBytes(step.tokenId()), step.prob(), step.logprob(),
                 step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros, attention, lens);
     }
 

@@ -307,6 +307,17 @@ public final class BpeTokenizer {
         return tokenBytes[id].clone();
     }
 
+    /** A token's bytes as numbers 0-255, the form APIs and traces report them in. */
+    public int[] unsignedBytes(int id) {
+        checkId(id);
+        byte[] b = tokenBytes[id];
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = b[i] & 0xff;
+        }
+        return out;
+    }
+
     /** A token as readable text; bytes that are not complete UTF-8 show as {@code <0xNN>}. */
     public String tokenText(int id) {
         checkId(id);

@@ -81,11 +81,7 @@ public final class LabApi {
         int offset = 0;
         for (int id : ids) {
             int len = tokenizer.tokenBytes(id).length;
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("id", id);
-            t.put("text", tokenizer.tokenText(id));
-            t.put("bytes", bytes(id));
-            t.put("special", tokenizer.isSpecial(id));
+            Map<String, Object> t = TokenJson.of(tokenizer, id);
             t.put("start", offset);
             t.put("end", offset + len);
             offset += len;
@@ -202,13 +198,5 @@ public final class LabApi {
 
     private static JsonNode readJson(Path file) throws IOException {
         return Files.isRegularFile(file) ? Json.MAPPER.readTree(file.toFile()) : null;
-    }
-
-    private List<Integer> bytes(int id) {
-        List<Integer> out = new ArrayList<>();
-        for (byte b : tokenizer.tokenBytes(id)) {
-            out.add(b & 0xff);
-        }
-        return out;
     }
 }

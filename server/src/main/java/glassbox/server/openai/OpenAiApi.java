@@ -17,6 +17,7 @@ import glassbox.model.tokenizer.ChatFormat;
 import glassbox.server.ApiError;
 import glassbox.server.Json;
 import glassbox.server.Services;
+import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
 import glassbox.server.tutor.Citation;
 import glassbox.server.tutor.TutorPrompt;
@@ -215,7 +216,7 @@ public final class OpenAiApi {
         trace.put("filter_order", glassbox.model.infer.SamplingParams.FILTER_ORDER);
         List<Map<String, Object>> promptTokens = new ArrayList<>();
         for (int id : p.ids()) {
-            promptTokens.add(Responses.tokenInfo(engine.tokenizer(), id));
+            promptTokens.add(TokenJson.of(engine.tokenizer(), id));
         }
         trace.put("prompt_tokens", promptTokens);
         trace.put("citations", p.citations());

@@ -159,7 +159,7 @@ record Responses(String id, String object, String model, long created, String fi
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("token", tokenizer.tokenText(id));
         e.put("logprob", logprob);
-        e.put("bytes", bytes(tokenizer, id));
+        e.put("bytes", tokenizer.unsignedBytes(id));
         return e;
     }
 
@@ -186,23 +186,6 @@ record Responses(String id, String object, String model, long created, String fi
         m.put("token_logprobs", logprobs);
         m.put("top_logprobs", tops);
         m.put("text_offset", offsets);
-        return m;
-    }
-
-    static List<Integer> bytes(BpeTokenizer tokenizer, int id) {
-        List<Integer> out = new ArrayList<>();
-        for (byte b : tokenizer.tokenBytes(id)) {
-            out.add(b & 0xff);
-        }
-        return out;
-    }
-
-    static Map<String, Object> tokenInfo(BpeTokenizer tokenizer, int id) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("text", tokenizer.tokenText(id));
-        m.put("bytes", bytes(tokenizer, id));
-        m.put("special", tokenizer.isSpecial(id));
         return m;
     }
 
