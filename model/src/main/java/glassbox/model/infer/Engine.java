@@ -83,19 +83,24 @@ public final class Engine implements AutoCloseable {
      * @throws EngineBusyException            all slots busy and the queue full (nothing ran)
      */
     public GenerationResult generate(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
+        validate(req);
+        Slot slot = acquire();
+        if (slot == null) {
+            return new GenerationResult(req.prompt(), new int[0], "", FinishReason.CANCELLED, 0, List.of(), null, 0, 0);
+        }
+        try (slot) {
+            return runOnSlot(req, listener, cancelled);
+        }
+    }
+
+    /** Everything that refuses a request before any work: the context limit and token ids in the vocabulary. */
+    private void validate(GenerationRequest req) {
         checkFits(req.prompt().length, req.maxTokens());
         int vocab = model.info().vocabSize();
         for (int id : req.prompt()) {
             if (id < 0 || id >= vocab) {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
             }
-        }
-        Slot slot = acquire();
-        if (slot == null) {
-            return new GenerationResult(req.prompt(), new int[0], "", FinishReason.CANCELLED, 0, List.of(), null, 0, 0);
-        }
-        try (slot) {
-            return generate(req, listener, cancelled, slot);
         }
     }
 
@@ -130,7 +135,11 @@ public final class Engine implements AutoCloseable {
         if (slot == null || slot.released) {
             throw new IllegalStateException("generation needs a held slot");
         }
-        checkFits(req.prompt().length, req.maxTokens());
+        validate(req);
+        return runOnSlot(req, listener, cancelled);
+    }
+
+    private GenerationResult runOnSlot(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
         active.incrementAndGet();
         try {
             return run(req, listener == null ? GenerationListener.NONE : listener, cancelled == null ? () -> false : cancelled);
@@ -217,12 +226,12 @@ public final class Engine implements AutoCloseable {
             if (!tail.isEmpty() || !pending.isEmpty()) {
                 listener.onDelta(tail, List.copyOf(pending));
             }
-            double decodeMillis = (System.nanoTime() - decodeStart) / 1e6;
-            decodeNanos.addAndGet(System.nanoTime() - decodeStart);
+            long decodeTime = System.nanoTime() - decodeStart;
+            decodeNanos.addAndGet(decodeTime);
             session.tokens = fed.stream().mapToInt(Integer::intValue).toArray();
             float[][][][] promptAttention = recorder != null && trace.attention() ? promptAttention(recorder, n) : null;
             return new GenerationResult(prompt, completion.stream().mapToInt(Integer::intValue).toArray(), stops.text(),
-                    finish, reused, traces, promptAttention, prefillMillis, decodeMillis);
+                    finish, reused, traces, promptAttention, prefillMillis, decodeTime / 1e6);
         } finally {
             if (sessionId != null) {
                 sessions.release(sessionId, session);
