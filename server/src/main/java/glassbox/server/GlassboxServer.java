@@ -102,16 +102,15 @@ public final class GlassboxServer {
         app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, ApiError.invalid(
                 "We could not parse the JSON body of your request: " + e.getOriginalMessage() + ".", null, "invalid_json")));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, ApiError.invalid(e.getMessage(), null)));
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiError(e.getStatus(),
-                e.getStatus() == 413 ? "invalid_request_error" : "invalid_request_error", e.getMessage(), null,
-                e.getStatus() == 413 ? "request_too_large" : null, null)));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiError(e.getStatus(), "invalid_request_error",
+                e.getMessage(), null, e.getStatus() == 413 ? "request_too_large" : null, null)));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, new ApiError(500, "server_error", "The server had an error while processing your request.", null, null, null));
         });
+        // Javalin's own "Endpoint ... not found" text becomes a JSON error; our 404 bodies are left as they are.
         app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().equals("Endpoint " + ctx.method() + " " + ctx.path() + " not found")
-                    || ctx.result().startsWith("Endpoint ")) {
+            if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
                 error(ctx, ApiError.notFound("Unknown path: " + ctx.method() + " " + ctx.path(), "unknown_url"));
             }
         });
