@@ -67,7 +67,8 @@ final class DecodeBenchmark {
         }
     }
 
-    private static Map<Integer, Float> banEnds(Engine engine) {
+    /** Logit bias that bans the end-of-text tokens, so a benchmark run always has its full length. */
+    static Map<Integer, Float> banEnds(Engine engine) {
         return Map.of(engine.tokenizer().id(SpecialToken.END), -100f, engine.tokenizer().id(SpecialToken.EOS), -100f);
     }
 }

@@ -46,7 +46,7 @@ final class HttpBenchmark {
             String question = "Explain how attention works.";
             int[] prompt = services.engine().tokenizer().encodeWithSpecials(
                     ChatFormat.render(List.of(new ChatFormat.Message("user", question)), true));
-            SamplingParams s = new SamplingParams(0.8f, 40, 0.95f, 0f, 1f, 0f, 0f, Map.of(end, -100f, eos, -100f), 7);
+            SamplingParams s = new SamplingParams(0.8f, 40, 0.95f, 0f, 1f, 0f, 0f, DecodeBenchmark.banEnds(services.engine()), 7);
             double engineBest = 0;
             double httpBest = 0;
             for (int r = 0; r < rounds + 1; r++) {

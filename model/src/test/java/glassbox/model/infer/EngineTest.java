@@ -52,6 +52,12 @@ class EngineTest {
         return new GenerationRequest(prompt, max, sampling, List.of(), Set.of(), trace, session);
     }
 
+    /** Plain sampling at temperature 1 with the end-of-text tokens banned, so a run always has its full length. */
+    static SamplingParams samplingThatNeverEnds(long seed) {
+        return new SamplingParams(1.0f, 0, 1f, 0f, 1f, 0f, 0f, java.util.Map.of(tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.END), -100f,
+                tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.EOS), -100f), seed);
+    }
+
     /** Trainer forward over {@code tokens}; returns it so rows can be read. */
     static Transformer trainerForward(int[] tokens) {
         Transformer t = new Transformer(tiny.weights, 1, tokens.length, par);
@@ -165,8 +171,7 @@ class EngineTest {
         for (int i = 0; i < p.length; i++) {
             p[i] = prompt(0)[i % prompt(0).length];
         }
-        SamplingParams s = new SamplingParams(1.0f, 0, 1f, 0f, 1f, 0f, 0f, java.util.Map.of(tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.END), -100f,
-                tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.EOS), -100f), 3);
+        SamplingParams s = samplingThatNeverEnds(3);
         GenerationResult r = engine.generate(request(p, TinyModel.CONTEXT - p.length, s, TraceOptions.OFF, null), null, null);
         assertThat(r.completion()).hasSize(TinyModel.CONTEXT - p.length);
         assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
@@ -203,8 +208,7 @@ class EngineTest {
     @Test
     void cancellingStopsWithinOneToken() {
         AtomicInteger seen = new AtomicInteger();
-        SamplingParams s = new SamplingParams(1.0f, 0, 1f, 0f, 1f, 0f, 0f, java.util.Map.of(tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.END), -100f,
-                tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.EOS), -100f), 9);
+        SamplingParams s = samplingThatNeverEnds(9);
         GenerationResult r = engine.generate(request(prompt(0), 30, s, TraceOptions.OFF, null),
                 (text, tokens) -> seen.addAndGet(tokens.size()), () -> seen.get() >= 3);
         assertThat(r.finishReason()).isEqualTo(FinishReason.CANCELLED);
@@ -238,8 +242,7 @@ class EngineTest {
 
     @Test
     void aStopStringEndsTheTextBeforeIt() {
-        SamplingParams s = new SamplingParams(1.0f, 0, 1f, 0f, 1f, 0f, 0f, java.util.Map.of(tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.END), -100f,
-                tiny.tokenizer.id(glassbox.model.tokenizer.SpecialToken.EOS), -100f), 4);
+        SamplingParams s = samplingThatNeverEnds(4);
         GenerationResult free = engine.generate(request(prompt(2), 30, s, TraceOptions.OFF, null), null, null);
         String text = free.text();
         assertThat(text.length()).isGreaterThan(10);

@@ -122,8 +122,9 @@ class ErrorsTest {
     }
 
     static String longStream(int maxTokens) throws Exception {
-        int end = glassbox.model.tokenizer.BpeTokenizer.load(TestServer.ROOT.resolve("models/course-tiny")).id(SpecialToken.END);
-        int eos = glassbox.model.tokenizer.BpeTokenizer.load(TestServer.ROOT.resolve("models/course-tiny")).id(SpecialToken.EOS);
+        glassbox.model.tokenizer.BpeTokenizer tokenizer = TestServer.services().engine().tokenizer();
+        int end = tokenizer.id(SpecialToken.END);
+        int eos = tokenizer.id(SpecialToken.EOS);
         return "{\"model\":\"course-tiny\",\"stream\":true,\"max_tokens\":" + maxTokens + ",\"seed\":1,\"logit_bias\":{\"" + end
                 + "\":-100,\"" + eos + "\":-100},\"messages\":[{\"role\":\"user\",\"content\":\"Tell me everything.\"}]}";
     }
