@@ -18,6 +18,8 @@ const topP = el('input', { id: 'top-p', type: 'number', min: 0.01, max: 1, step:
 const seed = el('input', { id: 'seed', type: 'number', step: 1, value: 7 });
 const maxTokens = el('input', { id: 'max-tokens', type: 'number', min: 1, max: 400, step: 1, value: 120 });
 const record = el('input', { id: 'record-attention', type: 'checkbox', checked: true });
+// Grounded decoding (glassbox-tutor only): checked, the answer may only copy sentences from the retrieved passages.
+const grounding = el('input', { id: 'grounding-switch', type: 'checkbox', checked: true });
 const send = el('button', { id: 'send', type: 'submit', text: 'Send' });
 const stop = el('button', { id: 'stop', type: 'button', class: 'secondary', disabled: true, text: 'Stop', onclick: () => controller && controller.abort() });
 
@@ -28,6 +30,7 @@ const form = el('form', { class: 'card', onsubmit: (e) => { e.preventDefault(); 
     el('label', {}, 'Temperature', temperature), el('label', {}, 'Top-k', topK), el('label', {}, 'Top-p', topP),
     el('label', {}, 'Seed', seed), el('label', {}, 'Max tokens', maxTokens),
     el('label', { style: 'flex-direction:row;align-items:center;gap:.3rem' }, record, 'record attention'),
+    el('label', { style: 'flex-direction:row;align-items:center;gap:.3rem' }, grounding, 'Grounded answers (copy from the lessons)'),
     send, stop));
 input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); ask(); } });
 
@@ -58,6 +61,9 @@ async function ask() {
     temperature: number(temperature, 0.7), top_k: number(topK, 0), top_p: number(topP, 1), seed: number(seed, 0),
     max_tokens: number(maxTokens, 120), trace: { attention: record.checked, logit_lens: record.checked },
   };
+  // Only the tutor grounds its answers (it has passages); course-tiny always generates freely.
+  if (request.model === 'glassbox-tutor') request.grounding = grounding.checked ? 'passages' : 'off';
+  const mode = request.grounding === 'passages' ? 'grounded' : 'free';
   let text = '', traceId = null, citations = null;
   try {
     const res = await fetch('/v1/chat/completions', {
@@ -74,11 +80,11 @@ async function ask() {
     }
     history.push({ role: 'assistant', content: text });
     if (!text) body.textContent = '(the model ended its answer at once)';
-    meta.replaceChildren(...footer(citations, traceId));
+    meta.replaceChildren(...footer(citations, traceId, mode));
   } catch (e) {
     if (e.name === 'AbortError') {
       history.push({ role: 'assistant', content: text });
-      meta.replaceChildren(el('span', { class: 'muted', text: 'stopped' }), ...footer(citations, traceId));
+      meta.replaceChildren(el('span', { class: 'muted', text: 'stopped' }), ...footer(citations, traceId, mode));
     } else {
       history.pop();
       showError(meta, e, e.status === 429 ? () => { bubble.remove(); messages.lastChild.remove(); input.value = question; ask(); } : null);
@@ -88,7 +94,7 @@ async function ask() {
   }
 }
 
-function footer(citations, traceId) {
+function footer(citations, traceId, mode) {
   const parts = [];
   if (citations && citations.length) {
     parts.push(el('div', { class: 'muted', text: 'Sources:' }), el('ol', { class: 'citations' },
@@ -97,6 +103,8 @@ function footer(citations, traceId) {
   } else if (citations) {
     parts.push(el('div', { class: 'muted', text: 'No lesson matched this question.' }));
   }
+  if (mode) parts.push(el('div', { class: 'muted' }, 'Mode: ', el('span', { class: 'answer-mode',
+    title: mode === 'grounded' ? 'The answer copies sentences from the retrieved lessons.' : 'The model generated the answer freely.', text: mode })));
   if (traceId) parts.push(el('a', { class: 'inspect-link', href: `/inspect/${encodeURIComponent(traceId)}`, text: 'Inspect this answer →' }));
   return parts;
 }

@@ -1,4 +1,5 @@
-// The inspector: one answer's tokens, each token's candidates and filters, attention per layer and head, the logit lens.
+// The inspector: one answer's tokens, each token's candidates and filters, the passages a grounded answer copies,
+// attention per layer and head, the logit lens.
 import { el, header, getJson, showError, visible, pct } from './common.js';
 
 header('Inspector');
@@ -35,6 +36,7 @@ function render() {
   const summary = el('div', { class: 'card' },
     el('div', {}, el('strong', { text: trace.model }), ` · temperature ${s.temperature} · top-k ${s.top_k || 'off'} · top-p ${s.top_p} · min-p ${s.min_p || 'off'} · seed ${s.seed}`),
     el('div', { class: 'muted', text: `Filters apply in this order: ${trace.filter_order.join(' → ')}` }),
+    trace.grounding ? el('div', { class: 'muted', text: `Grounded decoding: the answer may only copy sentences from the ${(trace.grounding.passages || []).length} retrieved passages (citation markers aside).` }) : null,
     el('div', { class: 'muted', text: `${trace.prompt_tokens.length} prompt tokens (${choice.cached_tokens} reused from the KV cache), ${choice.tokens.length} generated · prefill ${choice.prefill_ms.toFixed(1)} ms · decode ${choice.decode_ms.toFixed(1)} ms · finish: ${choice.finish_reason}` }));
   const answerChips = el('div', { class: 'chips', id: 'answer-tokens', role: 'listbox', 'aria-label': 'Generated tokens' },
     choice.tokens.map((t, i) => el('span', {
@@ -48,6 +50,10 @@ function render() {
     el('p', { class: 'muted', text: 'Prompt (as the model saw it, chat tokens included):' }), promptChips,
     el('p', { class: 'muted', text: 'Answer — select a token to see how it was chosen:' }), answerChips);
   app.replaceChildren(el('h1', { text: 'Inspector' }), summary, tokensCard);
+  if (trace.grounding) {
+    app.append(groundingCard());
+    scrollToSource();
+  }
   if (!choice.tokens.length) {
     app.append(el('p', { class: 'card', text: 'The model produced no tokens for this answer (it ended its turn at once, or the tutor answered without the model).' }));
     return;
@@ -66,18 +72,60 @@ function candidatesCard() {
   const t = choice.tokens[state.token];
   const bars = el('div', { class: 'bars', id: 'candidate-bars' });
   const max = Math.max(...t.candidates.map(c => c.prob), 1e-9);
+  let groundingCuts = 0;
   for (const c of t.candidates) {
     const chosen = c.id === t.id;
-    const survived = c.top_k && c.top_p && c.min_p;
-    const why = !c.top_k ? 'cut by top-k' : !c.top_p ? 'cut by top-p' : !c.min_p ? 'cut by min-p' : 'kept';
+    const allowed = c.allowed !== false; // false: the grounding constraint removed it (prob is from before the cut)
+    const survived = allowed && c.top_k && c.top_p && c.min_p;
+    const why = !allowed ? 'cut by grounding' : !c.top_k ? 'cut by top-k' : !c.top_p ? 'cut by top-p' : !c.min_p ? 'cut by min-p' : 'kept';
+    if (!allowed) groundingCuts++;
     bars.append(el('span', { class: 'tok', title: `id ${c.id} · logit ${c.logit.toFixed(2)}`, text: visible(c.text) }),
-      el('div', { class: `bar${chosen ? ' chosen' : survived ? '' : ' cut'}`, style: `width:${(100 * c.prob / max).toFixed(1)}%`,
-        title: `${why}${chosen ? ' · drawn' : ''}`, 'data-survived': survived }),
+      el('div', { class: 'bar-cell' },
+        el('div', { class: `bar${chosen ? ' chosen' : !allowed ? ' cut grounding' : survived ? '' : ' cut'}`, style: `width:${(100 * c.prob / max).toFixed(1)}%`,
+          title: `${why}${chosen ? ' · drawn' : ''}`, 'data-survived': survived }),
+        allowed ? null : el('span', { class: 'grounding-cut', text: 'cut by grounding' })),
       el('span', { text: pct(c.prob) }));
   }
+  const cut = t.constraint_cut || 0;
   return el('section', { class: 'card', 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h', text: `Choosing token ${state.token + 1}: “${visible(t.text)}”` }),
-    el('p', { class: 'muted', text: `p ${pct(t.prob)} · logprob ${t.logprob.toFixed(3)} · entropy ${t.entropy.toFixed(2)} nats · ${t.survivors} candidates survived the filters · random draw ${t.draw === null ? 'none (greedy)' : t.draw.toFixed(4)} · ${(t.micros / 1000).toFixed(2)} ms` }),
-    bars, el('p', { class: 'muted', text: 'Green: drawn. Blue: survived top-k, top-p and min-p. Grey: cut.' }));
+    el('p', { class: 'muted', text: `p ${pct(t.prob)} · logprob ${t.logprob.toFixed(3)} · entropy ${t.entropy.toFixed(2)} nats · ${t.survivors} candidates survived the filters${cut > 0 ? ` · grounding cut ${cut} token${cut === 1 ? '' : 's'}` : ''} · random draw ${t.draw === null ? 'none (greedy)' : t.draw.toFixed(4)} · ${(t.micros / 1000).toFixed(2)} ms` }),
+    bars, el('p', { class: 'muted', text: 'Green: drawn. Blue: survived top-k, top-p and min-p. Grey: cut.' }),
+    groundingCuts || trace.grounding ? el('p', { class: 'muted', text: 'Hatched and marked “cut by grounding”: removed by the grounding constraint (the answer may only copy from the passages); its bar shows the model’s probability before the cut.' }) : null);
+}
+
+/** The passages a grounded answer may copy; the selected token's source range is marked in its passage. */
+function groundingCard() {
+  const passages = trace.grounding.passages || [];
+  const t = choice.tokens[state.token];
+  const source = t ? t.source : null;
+  const shown = source ? passages.find(p => p.number === source.passage) : null;
+  const label = t ? `Token ${state.token + 1} “${visible(t.text)}”` : '';
+  const status = !t ? 'The model produced no tokens for this answer.'
+    : !source ? `${label}: this token is a citation marker or not copied.`
+    : !shown ? `${label} copies from passage [${source.passage}], which this trace does not include.`
+    : `${label} copies characters ${source.start}–${source.end} of passage [${source.passage}], marked below.`;
+  const list = el('div', { class: 'passages', id: 'grounding-passages', role: 'region', 'aria-label': 'Retrieved passages', tabindex: 0 },
+    passages.map(p => el('div', { class: 'passage', id: `passage-${p.number}` },
+      el('h3', { text: `[${p.number}] ${p.title} — ${p.section}` }),
+      el('p', { class: 'passage-text' }, p === shown ? withMark(p.text, source.start, source.end) : p.text))));
+  return el('section', { class: 'card', id: 'grounding', 'aria-labelledby': 'ground-h' }, el('h2', { id: 'ground-h', text: 'Grounding' }),
+    el('p', { class: 'muted', text: 'The answer may only copy sentences from these retrieved passages; it cites them as [n].' }),
+    el('p', { id: 'grounding-status', text: status }), list);
+}
+
+/** Text with [start, end) wrapped in <mark>, as text nodes (offsets are string indices, as the server counts them). */
+function withMark(text, start, end) {
+  const s = Math.max(0, Math.min(text.length, start)), e = Math.max(s, Math.min(text.length, end));
+  return [text.slice(0, s), el('mark', { class: 'grounding-source', text: text.slice(s, e) }), text.slice(e)];
+}
+
+/** Scrolls the passage list (not the page) so the marked source sits in view. */
+function scrollToSource() {
+  const mark = document.querySelector('mark.grounding-source');
+  if (!mark) return;
+  const box = mark.closest('.passages');
+  const top = mark.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+  box.scrollTop = Math.max(0, top - box.clientHeight / 3);
 }
 
 function color(w) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Glassbox 0.1.0",
         description = "A tiny LLM you can see through.",
-        subcommands = {ServeCommand.class, TrainCommand.class, IndexCommand.class, SearchCommand.class, GenerateCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, TrainCommand.class, IndexCommand.class, SearchCommand.class, GenerateCommand.class, BenchCommand.class,
+                EvalCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,7 +1,6 @@
 package glassbox.server;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +11,12 @@ import glassbox.model.train.TrainingConfig;
 import glassbox.model.train.TrainingPipeline;
 import glassbox.model.train.data.CorpusBuilder;
 import glassbox.model.train.data.TrainingDocument;
+import glassbox.rag.CourseIndex;
+import glassbox.rag.IndexStore;
 import glassbox.rag.course.Course;
+import glassbox.server.tutor.PromptTemplates;
+import glassbox.server.tutor.Tutor;
+import glassbox.server.tutor.TutorExamples;
 import glassbox.rag.course.CourseFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +38,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--work", defaultValue = ".glassbox/train", description = "Checkpoints and metrics.jsonl (default: ${DEFAULT-VALUE}).")
     Path work;
 
-    @Option(names = "--prompts", defaultValue = "prompts", description = "Prompt templates; the tutor's system prompt goes into the chat examples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompts", defaultValue = "prompts", description = "Prompt templates; the tutor's examples are built with them (default: ${DEFAULT-VALUE}).")
     Path prompts;
+
+    @Option(names = "--index", defaultValue = ".glassbox/index", description = "Course index the tutor's examples retrieve from, rebuilt when the course changes (default: ${DEFAULT-VALUE}).")
+    Path index;
+
+    @Option(names = "--examples-out", description = "Also write the tutor's chat examples to this file, one JSON string per line, to read them.")
+    Path examplesOut;
 
     @Option(names = "--steps", description = "Maximum optimizer steps (overrides the config).")
     Integer steps;
@@ -50,7 +60,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfig c;
         List<TrainingDocument> docs;
-        String systemPrompt;
+        Course parsed;
+        PromptTemplates templates;
         try {
             c = config == null ? TrainingConfig.defaults() : TrainingConfig.read(config);
             if (steps != null) {
@@ -59,8 +70,9 @@ final class TrainCommand implements Callable<Integer> {
             if (seed != null) {
                 c = c.withSeed(seed);
             }
-            systemPrompt = Files.readString(prompts.resolve("tutor-system.txt")).strip();
-            docs = new CorpusBuilder(systemPrompt).build(CourseTexts.of(Course.load(course)));
+            templates = PromptTemplates.load(prompts);
+            parsed = Course.load(course);
+            docs = CorpusBuilder.build(CourseTexts.of(parsed));
         } catch (IllegalArgumentException | CourseFormatException | IOException e) {
             System.err.println("glassbox train: " + e.getMessage());
             return 2;
@@ -78,7 +90,25 @@ final class TrainCommand implements Callable<Integer> {
         }, "glassbox-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            var report = TrainingPipeline.run(docs, new TrainingPipeline.Options(c, out, work, resume, out.getFileName().toString()),
+            long exampleSeed = c.seed();
+            int context = c.contextLength();
+            TrainingPipeline.ExampleSource examples = tokenizer -> {
+                try (CourseIndex courseIndex = IndexStore.open(parsed, index, System.err)) {
+                    List<TrainingDocument> built = new TutorExamples(parsed, new Tutor(courseIndex, templates, tokenizer), context).build(exampleSeed);
+                    if (examplesOut != null) {
+                        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+                        java.nio.file.Files.write(examplesOut, built.stream().map(d -> {
+                            try {
+                                return json.writeValueAsString(d);
+                            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }).toList());
+                    }
+                    return built;
+                }
+            };
+            var report = TrainingPipeline.run(docs, examples, new TrainingPipeline.Options(c, out, work, resume, out.getFileName().toString()),
                     System.err, stop);
             return report == null ? 130 : 0;
         } catch (IllegalArgumentException e) {

@@ -2,10 +2,11 @@ package glassbox.model.infer;
 
 /**
  * One candidate for the next token as the sampler saw it: the raw logit, its probability after
- * penalties and temperature (before truncation), and which truncation filters it survived.
+ * penalties and temperature (before the constraint and truncation), whether the constraint
+ * allowed it, and which truncation filters it survived.
  */
-public record Candidate(int id, float logit, float prob, boolean keptByTopK, boolean keptByTopP, boolean keptByMinP) {
+public record Candidate(int id, float logit, float prob, boolean allowed, boolean keptByTopK, boolean keptByTopP, boolean keptByMinP) {
     public boolean survived() {
-        return keptByTopK && keptByTopP && keptByMinP;
+        return allowed && keptByTopK && keptByTopP && keptByMinP;
     }
 }

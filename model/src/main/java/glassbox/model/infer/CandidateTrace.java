@@ -2,10 +2,11 @@ package glassbox.model.infer;
 
 /**
  * One next-token candidate as the sampler saw it: raw logit, probability after penalties and
- * temperature, and whether it survived top-k, top-p and min-p.
+ * temperature (before the constraint), whether the constraint allowed it ({@code false}: cut,
+ * e.g. by grounding), and whether it survived top-k, top-p and min-p.
  */
-public record CandidateTrace(int id, String text, float logit, float prob, boolean topK, boolean topP, boolean minP) {
+public record CandidateTrace(int id, String text, float logit, float prob, boolean allowed, boolean topK, boolean topP, boolean minP) {
     public boolean survived() {
-        return topK && topP && minP;
+        return allowed && topK && topP && minP;
     }
 }

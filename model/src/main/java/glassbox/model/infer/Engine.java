@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -16,6 +17,8 @@ import java.util.function.BooleanSupplier;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 
+import glassbox.model.infer.constraint.Constraint;
+import glassbox.model.infer.constraint.TokenSource;
 import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.SpecialToken;
 import glassbox.model.tokenizer.StreamDecoder;
@@ -176,6 +179,7 @@ public final class Engine implements AutoCloseable {
             double prefillMillis = (System.nanoTime() - t0) / 1e6;
 
             Sampler sampler = new Sampler(req.sampling(), Math.max(trace.topCandidates(), 1));
+            Constraint constraint = req.constraint() == null ? null : req.constraint().get();
             int[] counts = new int[model.info().vocabSize()];
             for (int id : prompt) {
                 counts[id]++;
@@ -193,10 +197,16 @@ public final class Engine implements AutoCloseable {
                     finish = FinishReason.CANCELLED;
                     break;
                 }
-                SamplingStep step = sampler.next(logits, counts);
+                BitSet allowed = constraint == null ? null : constraint.allowed();
+                if (allowed != null && allowed.isEmpty()) {
+                    finish = FinishReason.STOP;   // the constraint has nothing left to say: the answer is complete
+                    break;
+                }
+                SamplingStep step = sampler.next(logits, counts, allowed);
                 int id = step.tokenId();
                 int position = n + i;
-                TokenTrace tt = trace(i, position, step, recorder, trace, (System.nanoTime() - tokenStart) / 1000);
+                TokenSource source = constraint == null ? null : constraint.accept(id);
+                TokenTrace tt = trace(i, position, step, source, recorder, trace, (System.nanoTime() - tokenStart) / 1000);
                 if (endTokens.contains(id) || req.stopTokens().contains(id)) {
                     finish = FinishReason.STOP;
                     break;
@@ -241,16 +251,19 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private TokenTrace trace(int index, int position, SamplingStep step, TraceRecorder recorder, TraceOptions trace, long micros) {
+    private TokenTrace trace(int index, int position, SamplingStep step, TokenSource source, TraceRecorder recorder, TraceOptions trace,
+                             long micros) {
         BpeTokenizer t = model.tokenizer();
         List<CandidateTrace> candidates = new ArrayList<>();
-        for (Candidate c : step.candidates().subList(0, Math.min(trace.topCandidates(), step.candidates().size()))) {
-            candidates.add(new CandidateTrace(c.id(), t.tokenText(c.id()), c.logit(), c.prob(), c.keptByTopK(), c.keptByTopP(), c.keptByMinP()));
+        // The sampler lists the top candidates (plus, under a constraint, the best allowed ones).
+        for (Candidate c : trace.topCandidates() == 0 ? List.<Candidate>of() : step.candidates()) {
+            candidates.add(new CandidateTrace(c.id(), t.tokenText(c.id()), c.logit(), c.prob(), c.allowed(), c.keptByTopK(), c.keptByTopP(),
+                    c.keptByMinP()));
         }
         float[][][] attention = recorder != null && trace.attention() ? recorder.attentionAt(position - 1) : null;
         List<LensLayer> lens = recorder != null && trace.logitLens() ? recorder.lensAt(position - 1, TraceOptions.LENS_TOP, t::tokenText) : null;
         return new TokenTrace(index, position, step.tokenId(), t.tokenText(step.tokenId()), t.unsignedBytes(step.tokenId()), step.prob(), step.logprob(),
-                step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros, attention, lens);
+                step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros, attention, lens, step.constraintCut(), source);
     }
 
     private static float[][][][] promptAttention(TraceRecorder recorder, int n) {

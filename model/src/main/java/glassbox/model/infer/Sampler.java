@@ -1,6 +1,7 @@
 package glassbox.model.infer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.SplittableRandom;
  *   <li>repetition penalty (CTRL): a seen token's logit is divided by the penalty if positive,
  *       multiplied if negative;</li>
  *   <li>presence and frequency penalties (OpenAI): {@code logit -= presence·[count>0] + frequency·count};</li>
+ *   <li>constraints: a token the generation's {@link glassbox.model.infer.constraint.Constraint} does not allow
+ *       (grounding to the retrieved passages, a JSON schema) gets {@code -∞}, so it cannot be drawn;</li>
  *   <li>temperature: {@code logit / T} (T = 0: greedy, the highest logit wins, no draw);</li>
  *   <li>softmax over the whole vocabulary (this distribution gives the reported probabilities);</li>
  *   <li>top-k: keep the k most probable;</li>
@@ -40,28 +43,33 @@ public final class Sampler {
      * @param counts how often each token id already appeared (prompt and output), for penalties
      */
     public SamplingStep next(float[] logits, int[] counts) {
+        return next(logits, counts, null);
+    }
+
+    /**
+     * @param allowed the constraint stage's allowed tokens, or null for none; must not be empty
+     */
+    public SamplingStep next(float[] logits, int[] counts, BitSet allowed) {
         int v = logits.length;
         float[] biased = adjust(logits, counts);
         // If the bias banned every token, ignore it rather than divide by zero.
         float[] adjusted = allBanned(biased) ? logits.clone() : biased;
-        int[] order = descendingOrder(adjusted);
-
         float t = params.isGreedy() ? 1f : params.temperature();
-        double max = adjusted[order[0]] / t;
-        double[] probs = new double[v];
-        double sum = 0;
-        for (int i = 0; i < v; i++) {
-            double e = adjusted[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(adjusted[i] / t - max);
-            probs[i] = e;
-            sum += e;
-        }
+        // The model's distribution (after penalties and temperature): what probabilities and entropy report.
+        int[] modelOrder = descendingOrder(adjusted);
+        double[] modelProbs = softmax(adjusted, adjusted[modelOrder[0]], t);
         double entropy = 0;
-        for (int i = 0; i < v; i++) {
-            probs[i] /= sum;
-            if (probs[i] > 0) {
-                entropy -= probs[i] * Math.log(probs[i]);
+        for (double p : modelProbs) {
+            if (p > 0) {
+                entropy -= p * Math.log(p);
             }
         }
+
+        // Constraint stage: tokens that would break the constraint cannot be drawn.
+        float[] constrained = allowed == null ? adjusted : constrain(adjusted, logits, allowed);
+        int[] order = allowed == null ? modelOrder : descendingOrder(constrained);
+        double[] probs = allowed == null ? modelProbs : softmax(constrained, constrained[order[0]], t);
+        int cut = allowed == null ? 0 : v - allowed.cardinality();
 
         // Truncation: count how many of the sorted candidates survive each filter.
         int keepK = params.topK() > 0 ? Math.min(params.topK(), v) : v;
@@ -78,7 +86,7 @@ public final class Sampler {
         }
         double minProb = params.minP() * probs[order[0]];
         int keep = 0;
-        while (keep < keepP && probs[order[keep]] >= minProb) {
+        while (keep < keepP && probs[order[keep]] >= minProb && probs[order[keep]] > 0) {
             keep++;
         }
         keep = Math.max(1, keep);
@@ -105,15 +113,65 @@ public final class Sampler {
             }
         }
 
-        List<Candidate> candidates = new ArrayList<>(Math.min(traceCandidates, v));
-        for (int r = 0; r < Math.min(traceCandidates, v); r++) {
-            int id = order[r];
-            candidates.add(new Candidate(id, logits[id], (float) probs[id], r < keepK, r < keepP,
-                    probs[id] >= minProb || r == 0));
+        // Traced candidates: the model's favourites, plus (under a constraint) the best allowed ones.
+        int[] rank = new int[v];
+        for (int r = 0; r < v; r++) {
+            rank[order[r]] = r;
         }
-        float p = (float) probs[chosen];
-        return new SamplingStep(chosen, p, (float) Math.log(Math.max(probs[chosen], Double.MIN_NORMAL)), (float) entropy,
-                (float) (probs[chosen] / keptMass), draw, keep, List.copyOf(candidates));
+        int shown = Math.min(traceCandidates, v);
+        java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+        for (int r = 0; r < shown; r++) {
+            ids.add(modelOrder[r]);
+        }
+        if (allowed != null) {
+            for (int r = 0; r < shown && probs[order[r]] > 0; r++) {
+                ids.add(order[r]);
+            }
+        }
+        List<Candidate> candidates = new ArrayList<>(ids.size());
+        for (int id : ids) {
+            boolean ok = allowed == null || allowed.get(id);
+            int r = rank[id];
+            candidates.add(new Candidate(id, logits[id], (float) modelProbs[id], ok, ok && r < keepK, ok && r < keepP,
+                    ok && (probs[id] >= minProb || r == 0)));
+        }
+        candidates.sort((a, b) -> Float.compare(b.prob(), a.prob()));
+        return new SamplingStep(chosen, (float) modelProbs[chosen], (float) Math.log(Math.max(modelProbs[chosen], Double.MIN_NORMAL)),
+                (float) entropy, (float) (probs[chosen] / keptMass), draw, keep, cut, List.copyOf(candidates));
+    }
+
+    /** exp((x - max) / t), normalised; minus infinity gives exactly 0. */
+    private static double[] softmax(float[] x, float max, float t) {
+        double[] p = new double[x.length];
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            p[i] = x[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(x[i] / t - max / t);
+            sum += p[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /**
+     * Step 4: every token outside {@code allowed} gets minus infinity. If the bias had banned all
+     * the allowed tokens, they keep their raw logits: the constraint outranks the bias.
+     */
+    private static float[] constrain(float[] adjusted, float[] raw, BitSet allowed) {
+        float[] out = new float[adjusted.length];
+        java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+        boolean any = false;
+        for (int id = allowed.nextSetBit(0); id >= 0 && id < out.length; id = allowed.nextSetBit(id + 1)) {
+            out[id] = adjusted[id];
+            any |= adjusted[id] != Float.NEGATIVE_INFINITY;
+        }
+        if (!any) {
+            for (int id = allowed.nextSetBit(0); id >= 0 && id < out.length; id = allowed.nextSetBit(id + 1)) {
+                out[id] = raw[id];
+            }
+        }
+        return out;
     }
 
     private static boolean allBanned(float[] a) {

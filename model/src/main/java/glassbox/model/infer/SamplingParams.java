@@ -42,5 +42,5 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
 
     /** The filters in the order {@link Sampler} applies them, for documentation and traces. */
     public static final List<String> FILTER_ORDER = List.of("logit_bias", "repetition_penalty", "presence_penalty",
-            "frequency_penalty", "temperature", "softmax", "top_k", "top_p", "min_p", "renormalize", "draw");
+            "frequency_penalty", "constraints", "temperature", "softmax", "top_k", "top_p", "min_p", "renormalize", "draw");
 }

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * The outcome of choosing one token: the chosen id, its probability and log-probability under
- * the full (untruncated) distribution after penalties and temperature, that distribution's
- * entropy, the top candidates, the uniform random draw and the final truncated probability.
+ * the model's full distribution (after penalties and temperature, before the constraint and
+ * truncation), that distribution's entropy, how many tokens the constraint cut, the top candidates, the uniform random draw and the final truncated probability.
  */
 public record SamplingStep(int tokenId, float prob, float logprob, float entropy, float sampledProb,
-                           double draw, int survivors, List<Candidate> candidates) {
+                           double draw, int survivors, int constraintCut, List<Candidate> candidates) {
 }

@@ -12,7 +12,11 @@ public enum SpecialToken {
     USER("<|user|>"),
     ASSISTANT("<|assistant|>"),
     END("<|end|>"),
-    CONTEXT("<|context|>");
+    CONTEXT("<|context|>"),
+    /** Reserved for tool calls: the model's call (arguments as JSON) follows it. */
+    TOOL_CALL("<|tool_call|>"),
+    /** Reserved for tool results: a tool's output follows it. */
+    TOOL("<|tool|>");
 
     private final String text;
 

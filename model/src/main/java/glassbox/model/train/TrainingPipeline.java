@@ -38,13 +38,33 @@ public final class TrainingPipeline {
     private TrainingPipeline() {
     }
 
+    /**
+     * Builds chat examples once the tokenizer exists (the tutor sizes its prompts in tokens), so
+     * the examples see exactly the prompts the server will build with this model's tokenizer.
+     */
+    public interface ExampleSource {
+        List<TrainingDocument> examples(BpeTokenizer tokenizer) throws IOException;
+    }
+
     /** Returns the report, or null when the run was interrupted (a checkpoint was saved). */
-    public static TrainingReport run(List<TrainingDocument> docs, Options o, PrintStream log, AtomicBoolean stop) throws IOException {
+    public static TrainingReport run(List<TrainingDocument> courseDocs, ExampleSource exampleSource, Options o, PrintStream log,
+                                     AtomicBoolean stop) throws IOException {
         TrainingConfig config = o.config();
-        if (docs.isEmpty()) {
+        if (courseDocs.isEmpty()) {
             throw new IllegalArgumentException("no training documents: the course is empty");
         }
         ModelExporter.checkServable(config.model());
+
+        // The tokenizer learns from the course text itself, not from the chat examples that repeat it.
+        long t0 = System.nanoTime();
+        log.printf(Locale.ROOT, "tokenizer: training byte-level BPE (vocab %d) on %d documents...%n", config.vocabSize(), courseDocs.size());
+        BpeTokenizer tokenizer = BpeTokenizer.train(courseDocs.stream().map(TrainingDocument::text).toList(), config.vocabSize(), null);
+        double tokenizerSeconds = (System.nanoTime() - t0) / 1e9;
+        List<TrainingDocument> docs = new ArrayList<>(courseDocs);
+        List<TrainingDocument> examples = exampleSource.examples(tokenizer);
+        docs.addAll(examples);
+        log.printf(Locale.ROOT, "examples: %,d chat examples built in %.1f s%n", examples.size(), (System.nanoTime() - t0) / 1e9 - tokenizerSeconds);
+
         String corpusHash = hash(docs);
         Files.createDirectories(o.workDir());
         Path checkpointFile = o.workDir().resolve("checkpoint.bin");
@@ -67,22 +87,19 @@ public final class TrainingPipeline {
 
         List<TrainingDocument> train = new ArrayList<>(), validation = new ArrayList<>();
         for (TrainingDocument d : docs) {
-            (isValidation(d.group(), config) ? validation : train).add(d);
+            (d.group() != null && isValidation(d.group(), config) ? validation : train).add(d);
         }
         if (validation.isEmpty()) {
             validation.add(train.remove(train.size() - 1));
         }
-
-        long t0 = System.nanoTime();
-        log.printf(Locale.ROOT, "tokenizer: training byte-level BPE (vocab %d) on %d documents...%n", config.vocabSize(), train.size());
-        BpeTokenizer tokenizer = BpeTokenizer.train(train.stream().map(TrainingDocument::text).toList(), config.vocabSize(), null);
-        double tokenizerSeconds = (System.nanoTime() - t0) / 1e9;
-        int[] trainTokens = encode(tokenizer, train);
-        int[] valTokens = encode(tokenizer, validation);
-        log.printf(Locale.ROOT, "tokenizer: done in %.1f s; %,d train tokens, %,d validation tokens (%d held-out groups)%n",
+        TokenDataset.Stream trainStream = encode(tokenizer, train);
+        TokenDataset.Stream valStream = encode(tokenizer, validation);
+        int[] trainTokens = trainStream.tokens();
+        int[] valTokens = valStream.tokens();
+        log.printf(Locale.ROOT, "tokenizer: %.1f s; %,d train tokens, %,d validation tokens (%d held-out groups)%n",
                 tokenizerSeconds, trainTokens.length, valTokens.length, validation.stream().map(TrainingDocument::group).distinct().count());
 
-        TokenDataset data = new TokenDataset(trainTokens, valTokens, config.seqLen());
+        TokenDataset data = new TokenDataset(trainStream, valStream, config.seqLen());
         log.printf(Locale.ROOT, "model: %,d parameters, batch %d x %d tokens, up to %d steps, %d threads%n",
                 config.model().parameterCount(), config.batchSize(), config.seqLen(), config.maxSteps(), config.threads());
         Path metrics = o.workDir().resolve("metrics.jsonl");
@@ -129,29 +146,74 @@ public final class TrainingPipeline {
         return Math.floorMod(h, 10_000) < config.validationFraction() * 10_000;
     }
 
-    static int[] encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
+    /** Plain text offers a window start every this many tokens, each chat example one: about a third of the windows are course text. */
+    static final int PLAIN_TEXT_STRIDE = 64;
+
+    /**
+     * Documents to one token stream. Plain text: every token is a target and a window may start
+     * every {@link #PLAIN_TEXT_STRIDE} tokens. Chat: only the assistant's turns (through their {@code <|end|>}) are targets, and
+     * windows start at the example's first token, so the model learns to answer from the whole
+     * prompt rather than to predict the prompt itself.
+     */
+    static TokenDataset.Stream encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
         int bos = tokenizer.id(SpecialToken.BOS), eos = tokenizer.id(SpecialToken.EOS);
-        List<int[]> parts = new ArrayList<>();
-        int total = 0;
+        int assistant = tokenizer.id(SpecialToken.ASSISTANT), end = tokenizer.id(SpecialToken.END);
+        IntList tokens = new IntList(), starts = new IntList();
+        java.util.BitSet targets = new java.util.BitSet();
         for (TrainingDocument d : docs) {
-            int[] ids = d.chat() ? tokenizer.encodeWithSpecials(d.text()) : tokenizer.encode(d.text());
-            int[] framed = new int[ids.length + (d.chat() ? 1 : 2)];
-            int pos = 0;
+            int first = tokens.size();
             if (!d.chat()) {
-                framed[pos++] = bos;   // chat text already starts each conversation with <|bos|>
+                tokens.add(bos);   // chat text already starts each conversation with <|bos|>
             }
-            System.arraycopy(ids, 0, framed, pos, ids.length);
-            framed[framed.length - 1] = eos;
-            parts.add(framed);
-            total += framed.length;
+            int[] ids = d.chat() ? tokenizer.encodeWithSpecials(d.text()) : tokenizer.encode(d.text());
+            boolean answering = false;
+            for (int id : ids) {
+                if (!d.chat() || answering) {
+                    targets.set(tokens.size());
+                }
+                tokens.add(id);
+                if (d.chat()) {
+                    answering = id == assistant || (answering && id != end);
+                }
+            }
+            if (!d.chat()) {
+                targets.set(tokens.size());
+            }
+            tokens.add(eos);
+            if (d.chat()) {
+                starts.add(first);
+            } else {
+                for (int i = first; i < tokens.size(); i += PLAIN_TEXT_STRIDE) {
+                    starts.add(i);
+                }
+            }
         }
-        int[] out = new int[total];
-        int pos = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, out, pos, p.length);
-            pos += p.length;
+        boolean[] target = new boolean[tokens.size()];
+        for (int i = targets.nextSetBit(0); i >= 0; i = targets.nextSetBit(i + 1)) {
+            target[i] = true;
         }
-        return out;
+        return new TokenDataset.Stream(tokens.toArray(), target, starts.toArray());
+    }
+
+    /** A growable int array (the corpus has millions of tokens; boxing them would triple the memory). */
+    private static final class IntList {
+        private int[] a = new int[1024];
+        private int n;
+
+        void add(int x) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = x;
+        }
+
+        int size() {
+            return n;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
     }
 
     static String hash(List<TrainingDocument> docs) {

@@ -142,16 +142,29 @@ public final class Transformer {
         return logits;
     }
 
+    /** A target that is not trained on (a prompt token of a chat example): its row adds no loss and no gradient. */
+    public static final int IGNORED = -1;
+
     /**
-     * Mean cross-entropy of the last forward pass against {@code targets}, turning the logits
-     * into the loss gradient in place (so call it once, after {@link #forward}).
+     * Mean cross-entropy of the last forward pass against {@code targets} over the rows whose
+     * target is not {@link #IGNORED}, turning the logits into the loss gradient in place (so call
+     * it once, after {@link #forward}). Returns 0 when every target is ignored.
      */
     public float crossEntropy(int[] targets) {
         double[] rowLoss = new double[rows];
-        float invRows = 1f / rows;
+        int counted = 0;
+        for (int t : targets) {
+            counted += t == IGNORED ? 0 : 1;
+        }
+        float invRows = counted == 0 ? 0f : 1f / counted;
         par.forRange(rows, (a, b) -> {
             for (int r = a; r < b; r++) {
                 int off = r * v;
+                int t = targets[r];
+                if (t == IGNORED) {
+                    java.util.Arrays.fill(logits, off, off + v, 0f);
+                    continue;
+                }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < v; j++) {
                     max = Math.max(max, logits[off + j]);
@@ -163,19 +176,18 @@ public final class Transformer {
                     sum += e;
                 }
                 float inv = (float) (1.0 / sum);
-                int t = targets[r];
                 rowLoss[r] = -Math.log(Math.max(logits[off + t] * inv, 1e-30f));
                 for (int j = 0; j < v; j++) {
-                    logits[off + j] *= inv * invRows;   // softmax / rows ...
+                    logits[off + j] *= inv * invRows;   // softmax / counted rows ...
                 }
-                logits[off + t] -= invRows;              // ... minus one-hot / rows
+                logits[off + t] -= invRows;              // ... minus one-hot / counted rows
             }
         });
         double total = 0;
         for (double d : rowLoss) {
             total += d;
         }
-        return (float) (total / rows);
+        return counted == 0 ? 0f : (float) (total / counted);
     }
 
     private void linear(float[] in, int inWidth, Weights.Slice wt, float[] out) {

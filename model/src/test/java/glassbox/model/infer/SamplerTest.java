@@ -119,4 +119,33 @@ class SamplerTest {
         assertThatThrownBy(() -> params(1f, 0, 0f, 0f, 1)).hasMessageContaining("top_p");
         assertThatThrownBy(() -> params(1f, 0, 1f, 2f, 1)).hasMessageContaining("min_p");
     }
+
+    @Test
+    void theConstraintStageCutsTokensBeforeTemperatureAndTruncation() {
+        java.util.BitSet allowed = new java.util.BitSet();
+        allowed.set(2);
+        allowed.set(4);
+        for (long seed = 0; seed < 50; seed++) {
+            SamplingStep step = new Sampler(params(1.5f, 1, 1f, 0f, seed), 5).next(FIVE, null, allowed);
+            // top-k 1 keeps the best *allowed* token: the constraint comes first.
+            assertThat(step.tokenId()).isEqualTo(2);
+            assertThat(step.constraintCut()).isEqualTo(3);
+            assertThat(step.sampledProb()).isEqualTo(1f);
+        }
+        SamplingStep step = new Sampler(params(1f, 0, 1f, 0f, 3), 5).next(FIVE, null, allowed);
+        assertThat(step.candidates()).hasSize(5);
+        for (Candidate c : step.candidates()) {
+            assertThat(c.allowed()).as("candidate %d", c.id()).isEqualTo(c.id() == 2 || c.id() == 4);
+            assertThat(c.survived()).isEqualTo(c.allowed());
+        }
+        // Probabilities stay the model's own: token 0 keeps its 0.5 though it was cut.
+        assertThat(step.candidates().getFirst().id()).isZero();
+        assertThat(step.candidates().getFirst().prob()).isCloseTo(0.5f, offset(1e-6f));
+        // Drawn among the allowed: 0.15 / (0.15 + 0.05) of the time token 2.
+        int twos = 0;
+        for (long seed = 0; seed < 2000; seed++) {
+            twos += new Sampler(params(1f, 0, 1f, 0f, seed), 5).next(FIVE, null, allowed).tokenId() == 2 ? 1 : 0;
+        }
+        assertThat(twos / 2000.0).isCloseTo(0.75, offset(0.04));
+    }
 }

@@ -43,12 +43,12 @@ class BpeTokenizerTest {
     @Test
     void firstMergeJoinsTheMostFrequentPair() {
         // Pieces: "ab", " ab", " ab", " cd": the pair (a,b) occurs 3 times, (' ',a) twice, the rest once.
-        BpeTokenizer t = BpeTokenizer.train(List.of("ab ab ab cd"), 256 + 8 + 1, null);
+        BpeTokenizer t = BpeTokenizer.train(List.of("ab ab ab cd"), 256 + SpecialToken.values().length + 1, null);
         int[] ids = t.encode("ab");
         assertThat(ids).containsExactly(256);
         assertThat(new String(t.tokenBytes(256), StandardCharsets.UTF_8)).isEqualTo("ab");
         assertThat(t.encode(" cd")).containsExactly(' ', 'c', 'd');
-        assertThat(t.vocabSize()).isEqualTo(265);
+        assertThat(t.vocabSize()).isEqualTo(256 + SpecialToken.values().length + 1);
     }
 
     @Test
@@ -89,8 +89,8 @@ class BpeTokenizerTest {
         int[] plain = tokenizer.encode(chat);
         assertThat(Arrays.stream(plain).noneMatch(tokenizer::isSpecial)).isTrue();
         assertThat(tokenizer.decode(plain)).isEqualTo(chat);
-        assertThat(tokenizer.id(SpecialToken.CONTEXT)).isEqualTo(tokenizer.vocabSize() - 1);
-        assertThat(tokenizer.id(SpecialToken.BOS)).isEqualTo(tokenizer.vocabSize() - 8);
+        assertThat(tokenizer.id(SpecialToken.TOOL)).isEqualTo(tokenizer.vocabSize() - 1);
+        assertThat(tokenizer.id(SpecialToken.BOS)).isEqualTo(tokenizer.vocabSize() - SpecialToken.values().length);
     }
 
     @Test
@@ -164,7 +164,7 @@ class BpeTokenizerTest {
     @Test
     void refusesAVocabularyTooSmallForBytesAndSpecials() {
         assertThatThrownBy(() -> BpeTokenizer.train(CORPUS, 200, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 264");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least " + (256 + SpecialToken.values().length));
         assertThatThrownBy(() -> BpeTokenizer.train(List.of("ab"), 4096, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too small");
     }

@@ -15,11 +15,28 @@ import glassbox.server.ApiError;
 /**
  * The generation settings shared by {@code /v1/chat/completions} and {@code /v1/completions},
  * validated: OpenAI's fields plus the extensions {@code top_k}, {@code min_p},
- * {@code repetition_penalty} and {@code trace}. Unknown fields are ignored, as OpenAI does.
+ * {@code repetition_penalty}, {@code trace} and {@code grounding}. Unknown fields are ignored, as OpenAI does.
  */
 record CompletionSettings(String model, Integer maxTokens, SamplingParams sampling, boolean seeded, List<String> stop, int n,
                           boolean logprobs, int topLogprobs, boolean stream, boolean includeUsage, String user,
-                          boolean traceAttention, boolean traceLogitLens) {
+                          boolean traceAttention, boolean traceLogitLens, Grounding grounding) {
+    /** The {@code grounding} extension: copy the answer from the retrieved passages, or generate freely; null = the model's default. */
+    enum Grounding {
+        PASSAGES, OFF;
+
+        static Grounding parse(String value) {
+            if (value == null) {
+                return null;
+            }
+            return switch (value) {
+                case "passages" -> PASSAGES;
+                case "off" -> OFF;
+                default -> throw ApiError.invalid("Invalid value for 'grounding': expected \"passages\" or \"off\", got '"
+                        + value + "'.", "grounding", "invalid_value");
+            };
+        }
+    }
+
     static final int MAX_N = 8;
     static final int MAX_TOP_LOGPROBS = 20;
 
@@ -83,11 +100,12 @@ record CompletionSettings(String model, Integer maxTokens, SamplingParams sampli
                 throw Fields.wrongType("trace", "an object like {\"attention\": true, \"logit_lens\": true}", trace);
             }
         }
+        Grounding grounding = Grounding.parse(f.string("grounding", null));
         Map<Integer, Float> bias = logitBias(f.node("logit_bias"), vocabSize);
         long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         SamplingParams sampling = new SamplingParams(temperature, topK, topP, minP, repetition, presence, frequency, bias, actualSeed);
         return new CompletionSettings(model, maxTokens, sampling, seed != null, stop, n, logprobs, topLogprobs, stream, includeUsage,
-                user, attention, lens);
+                user, attention, lens, grounding);
     }
 
     private static Map<Integer, Float> logitBias(JsonNode node, int vocabSize) {

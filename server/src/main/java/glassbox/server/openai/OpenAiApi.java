@@ -19,6 +19,8 @@ import glassbox.server.Json;
 import glassbox.server.Services;
 import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
+import glassbox.model.infer.constraint.GroundingIndex;
+import glassbox.model.infer.constraint.Passage;
 import glassbox.server.tutor.Citation;
 import glassbox.server.tutor.TutorPrompt;
 import io.javalin.Javalin;
@@ -120,10 +122,15 @@ public final class OpenAiApi {
             int answer = s.maxTokens() != null ? s.maxTokens() : DEFAULT_TUTOR_MAX_TOKENS;
             TutorPrompt tp = services.tutor().prepare(conversation, Math.max(1, ctxLen - answer));
             if (!tp.answered()) {
-                return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback());
+                return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null);
             }
             int[] ids = engine.tokenizer().encodeWithSpecials(ChatFormat.render(tp.messages(), true));
-            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(), null);
+            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(),
+                    null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations()));
+        }
+        if (s.grounding() == CompletionSettings.Grounding.PASSAGES) {
+            throw ApiError.invalid("'grounding': \"passages\" needs retrieved passages, and only the " + TUTOR + " model retrieves them; "
+                    + model + " generates freely (leave grounding out or use \"off\").", "grounding", "invalid_value");
         }
         int[] ids = messages.isEmpty() ? engine.tokenizer().encode(prompt)
                 : engine.tokenizer().encodeWithSpecials(ChatFormat.render(messages, true));
@@ -131,7 +138,14 @@ public final class OpenAiApi {
             throw ApiError.invalid("The prompt is empty.", "prompt");
         }
         return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_MAX_TOKENS),
-                messages.isEmpty() ? null : session(s, messages), List.of(), null);
+                messages.isEmpty() ? null : session(s, messages), List.of(), null, null);
+    }
+
+    /** The grounding automaton over the cited passages, or null when they hold no sentence to copy (then the answer is free). */
+    private GroundingIndex grounding(List<Citation> citations) {
+        List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
+        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), GroundingIndex.DEFAULT_MAX_SENTENCES);
+        return index.sentenceCount() == 0 ? null : index;
     }
 
     /** Requested max tokens must fit (checked by the engine); the default is whatever room is left, up to a cap. */
@@ -167,7 +181,7 @@ public final class OpenAiApi {
             return new GenerationResult(new int[0], ids, p.fallback(), glassbox.model.infer.FinishReason.STOP, 0, List.of(), null, 0, 0);
         }
         GenerationRequest req = new GenerationRequest(p.ids(), p.maxTokens(), s.samplingFor(choice), s.stop(), Set.of(), s.traceOptions(),
-                choice == 0 ? p.sessionId() : null);
+                choice == 0 ? p.sessionId() : null, p.grounding() == null ? null : p.grounding()::start);
         GenerationResult r = engine.generate(req, listener, cancelled, slot);
         services.metrics().generation(r.completionTokens(), r.decodeMillis());
         return r;
@@ -220,6 +234,8 @@ public final class OpenAiApi {
         }
         trace.put("prompt_tokens", promptTokens);
         trace.put("citations", p.citations());
+        trace.put("grounding", p.grounding() == null ? null : Map.of("mode", "passages", "passages", p.citations().stream()
+                .map(c -> Map.of("number", c.number(), "title", c.title(), "section", c.section(), "text", c.passage())).toList()));
         List<Map<String, Object>> choices = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             GenerationResult res = results.get(i);

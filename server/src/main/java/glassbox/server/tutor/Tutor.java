@@ -98,8 +98,9 @@ public final class Tutor {
                 List<Citation> cites = new ArrayList<>();
                 for (int i = 0; i < hits.size(); i++) {
                     SearchHit h = hits.get(i);
-                    passages.add("[" + (i + 1) + "] " + h.title() + " — " + h.section() + "\n" + firstWords(h.text(), words));
-                    cites.add(new Citation(i + 1, h.slug(), h.title(), h.section(), h.anchor(), h.snippet()));
+                    String text = PassagePacker.pack(h.text(), turns.get(userAt.get(u)).content(), words);
+                    passages.add("[" + (i + 1) + "] " + h.title() + " — " + h.section() + "\n" + text);
+                    cites.add(new Citation(i + 1, h.slug(), h.title(), h.section(), h.anchor(), h.snippet(), text));
                 }
                 messages.add(new ChatFormat.Message("context", templates.fillRag(String.join("\n\n", passages))));
                 citations = cites;

@@ -97,6 +97,70 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void aGroundedAnswerShowsTheCandidatesGroundingCutAndThePassageEachTokenCopies() throws Exception {
+        driver.get(base + "/");
+        WebElement q = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        WebElement grounding = driver.findElement(By.id("grounding-switch"));
+        assertThat(grounding.isSelected()).as("grounded by default").isTrue();
+        assertThat(grounding.findElement(By.xpath("./ancestor::label")).getText()).contains("Grounded answers");
+        q.sendKeys("What is top-p sampling?");
+        driver.findElement(By.id("send")).click();
+        WebElement inspect = answerFinished();
+        assertThat(driver.findElement(By.cssSelector(".msg.assistant .answer-mode")).getText()).isEqualTo("grounded");
+
+        inspect.click();
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#answer-tokens .chip")));
+        assertThat(driver.findElements(By.id("grounding"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#grounding .passage"))).isNotEmpty();
+        // select tokens one by one (each click re-renders the page) until one shows a candidate the constraint cut
+        // and one copies a marked range of a passage
+        int chips = driver.findElements(By.cssSelector("#answer-tokens .chip")).size();
+        boolean sawCut = false;
+        boolean sawSource = false;
+        for (int i = 0; i < chips && !(sawCut && sawSource); i++) {
+            driver.findElements(By.cssSelector("#answer-tokens .chip")).get(i).click();
+            if (!driver.findElements(By.cssSelector("#candidate-bars .grounding-cut")).isEmpty()) {
+                sawCut = true;
+                assertThat(driver.findElement(By.cssSelector("#candidate-bars .grounding-cut")).getText()).isEqualTo("cut by grounding");
+                assertThat(driver.findElements(By.cssSelector("#candidate-bars .bar.grounding"))).isNotEmpty();
+                assertThat(driver.findElement(By.cssSelector("#cand-h + p")).getText()).contains("grounding cut");
+            }
+            List<WebElement> marks = driver.findElements(By.cssSelector("#grounding .passage-text mark.grounding-source"));
+            if (!marks.isEmpty()) {
+                sawSource = true;
+                assertThat(marks).hasSize(1);
+                assertThat(js("return arguments[0].textContent.length", marks.getFirst())).isNotEqualTo(0L);
+                assertThat(driver.findElement(By.id("grounding-status")).getText()).contains("copies characters");
+            } else {
+                assertThat(driver.findElement(By.id("grounding-status")).getText()).contains("citation marker or not copied");
+            }
+        }
+        assertThat(sawCut).as("some step shows a candidate cut by grounding").isTrue();
+        assertThat(sawSource).as("some token marks the passage range it copies").isTrue();
+        BrowserTestSupport.screenshot(driver, "inspector-grounded");
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
+    void aFreeAnswerSaysSoAndItsInspectorHasNoGroundingCard() throws Exception {
+        driver.get(base + "/");
+        WebElement q = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        WebElement grounding = driver.findElement(By.id("grounding-switch"));
+        grounding.click();
+        assertThat(grounding.isSelected()).isFalse();
+        q.sendKeys("What is top-p sampling?");
+        driver.findElement(By.id("send")).click();
+        WebElement inspect = answerFinished();
+        assertThat(driver.findElement(By.cssSelector(".msg.assistant .answer-mode")).getText()).isEqualTo("free");
+
+        inspect.click();
+        waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-tokens")));
+        assertThat(driver.findElements(By.id("grounding"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector(".grounding-cut"))).isEmpty();
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
     void theTokenizerTokenizesAsYouType() throws Exception {
         driver.get(base + "/tokenize");
         WebElement text = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("text")));

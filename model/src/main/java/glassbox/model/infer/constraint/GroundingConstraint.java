@@ -1,0 +1,100 @@
+package glassbox.model.infer.constraint;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Grounded decoding for one answer. At a boundary (the answer's start, or just after a copied
+ * sentence or marker) the next token may start an unused passage sentence (at most
+ * {@code maxSentences}), write the last sentence's citation marker, or, once a sentence has been
+ * copied and cited, end the answer. Inside a sentence or marker the only allowed tokens are the
+ * ones that continue it exactly.
+ */
+final class GroundingConstraint implements Constraint {
+    private final GroundingIndex index;
+    /** The trie paths that match the current span so far (empty: at a boundary). */
+    private List<GroundingIndex.Path> live = List.of();
+    private int depth;
+    private final BitSet usedSentences = new BitSet();
+    private int sentences;
+    private int uncitedPassage = -1;
+
+    GroundingConstraint(GroundingIndex index) {
+        this.index = index;
+    }
+
+    @Override
+    public BitSet allowed() {
+        BitSet out = new BitSet();
+        if (!live.isEmpty()) {
+            for (GroundingIndex.Path p : live) {
+                out.set(p.tokens()[depth]);
+            }
+            return out;
+        }
+        for (GroundingIndex.Path p : startable()) {
+            out.set(p.tokens()[0]);
+        }
+        if (sentences > 0 && uncitedPassage < 0) {
+            out.or(index.ends);
+        }
+        return out;
+    }
+
+    @Override
+    public TokenSource accept(int token) {
+        List<GroundingIndex.Path> from = live.isEmpty() ? startable() : live;
+        List<GroundingIndex.Path> matching = new ArrayList<>();
+        for (GroundingIndex.Path p : from) {
+            if (p.tokens()[depth] == token) {
+                matching.add(p);
+            }
+        }
+        if (matching.isEmpty()) {
+            live = List.of();   // an end token (or one the constraint did not offer): nothing copied
+            depth = 0;
+            return null;
+        }
+        GroundingIndex.Path first = matching.getFirst();
+        TokenSource source = first.isMarker() ? null : new TokenSource(first.passage(), first.charStart()[depth], first.charEnd()[depth]);
+        depth++;
+        live = matching;
+        for (GroundingIndex.Path p : matching) {
+            if (p.tokens().length == depth) {
+                finish(p);
+                break;
+            }
+        }
+        return source;
+    }
+
+    /** A sentence or marker was written to its end: back at a boundary. */
+    private void finish(GroundingIndex.Path p) {
+        if (p.isMarker()) {
+            uncitedPassage = -1;
+        } else {
+            usedSentences.set(p.sentence());
+            sentences++;
+            uncitedPassage = p.passage();
+        }
+        live = List.of();
+        depth = 0;
+    }
+
+    /** What may begin at a boundary: unused sentences (while under the limit) and the pending marker. */
+    private List<GroundingIndex.Path> startable() {
+        List<GroundingIndex.Path> out = new ArrayList<>();
+        if (sentences < index.maxSentences) {
+            for (GroundingIndex.Path p : sentences == 0 ? index.openings : index.continuations) {
+                if (!usedSentences.get(p.sentence())) {
+                    out.add(p);
+                }
+            }
+        }
+        if (uncitedPassage >= 0) {
+            out.add(index.markers.get(uncitedPassage));
+        }
+        return out;
+    }
+}

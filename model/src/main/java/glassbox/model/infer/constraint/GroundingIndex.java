@@ -1,0 +1,114 @@
+package glassbox.model.infer.constraint;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import glassbox.model.text.Sentences;
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.SpecialToken;
+
+/**
+ * What a grounded answer may say, built once per request from the retrieved passages: every
+ * quotable sentence (see {@link Sentences}) as token ids, spelt twice (opening the answer, and
+ * after a space, following an earlier sentence), and each passage's citation marker
+ * {@code " [n]"}. The token sequences form a trie over token ids: a {@link GroundingConstraint}
+ * keeps the sequences that match the span so far, so a step costs O(sequences still matching),
+ * never string matching against the vocabulary.
+ */
+public final class GroundingIndex {
+    /** Sentences one answer may copy, by default (a good answer is one to three sentences). */
+    public static final int DEFAULT_MAX_SENTENCES = 3;
+
+    /**
+     * One path through the trie. For a sentence, token i copies characters
+     * {@code [charStart[i], charEnd[i])} of its passage; a marker has {@code sentence == -1}.
+     */
+    record Path(int[] tokens, int[] charStart, int[] charEnd, int passage, int sentence) {
+        boolean isMarker() {
+            return sentence < 0;
+        }
+    }
+
+    final List<Path> openings = new ArrayList<>();
+    final List<Path> continuations = new ArrayList<>();
+    final Map<Integer, Path> markers = new HashMap<>();
+    final BitSet ends = new BitSet();
+    final int maxSentences;
+    private int sentences;
+
+    private GroundingIndex(int maxSentences) {
+        this.maxSentences = maxSentences;
+    }
+
+    public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, int maxSentences) {
+        GroundingIndex index = new GroundingIndex(maxSentences);
+        index.ends.set(tokenizer.id(SpecialToken.END));
+        index.ends.set(tokenizer.id(SpecialToken.EOS));
+        Set<String> seen = new HashSet<>();
+        for (Passage p : passages) {
+            for (Sentences.Span span : Sentences.split(p.text())) {
+                String sentence = span.of(p.text());
+                if (!seen.add(sentence)) {
+                    continue;   // overlapping passages repeat sentences: copy each once
+                }
+                int id = index.sentences++;
+                index.openings.add(path(tokenizer, "", sentence, span.start(), p.number(), id));
+                index.continuations.add(path(tokenizer, " ", sentence, span.start(), p.number(), id));
+            }
+            int[] marker = tokenizer.encode(" [" + p.number() + "]");
+            index.markers.put(p.number(), new Path(marker, new int[marker.length], new int[marker.length], p.number(), -1));
+        }
+        return index;
+    }
+
+    /** How many distinct sentences an answer can copy from (0: grounding has nothing to offer). */
+    public int sentenceCount() {
+        return sentences;
+    }
+
+    /** A fresh constraint for one generation. */
+    public Constraint start() {
+        return new GroundingConstraint(this);
+    }
+
+    /** The sentence spelt with {@code prefix}, and for each token the passage characters it copies. */
+    private static Path path(BpeTokenizer tokenizer, String prefix, String sentence, int start, int passage, int id) {
+        String text = prefix + sentence;
+        int[] tokens = tokenizer.encode(text);
+        int[] charAfterByte = charOffsets(text);
+        int[] from = new int[tokens.length], to = new int[tokens.length];
+        int bytes = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            int first = charAfterByte[bytes];
+            bytes += tokenizer.tokenBytes(tokens[i]).length;
+            // Shift from the spelt text to the passage; the prefix space maps onto the sentence's start.
+            from[i] = start + Math.max(0, first - prefix.length());
+            to[i] = start + Math.max(0, charAfterByte[bytes] - prefix.length());
+        }
+        return new Path(tokens, from, to, passage, id);
+    }
+
+    /** {@code out[b]} = the UTF-16 index of the first char that starts at or after UTF-8 byte b. */
+    private static int[] charOffsets(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        int[] out = new int[utf8.length + 1];
+        int b = 0;
+        for (int c = 0; c < text.length(); ) {
+            int cp = text.codePointAt(c);
+            int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            for (int k = 0; k < len; k++) {
+                out[b + k] = c;   // a token ending inside a character is credited from that character on
+            }
+            b += len;
+            c += Character.charCount(cp);
+        }
+        out[utf8.length] = text.length();
+        return out;
+    }
+}

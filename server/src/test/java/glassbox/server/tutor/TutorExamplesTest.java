@@ -1,0 +1,78 @@
+package glassbox.server.tutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import glassbox.model.infer.constraint.Constraint;
+import glassbox.model.infer.constraint.GroundingIndex;
+import glassbox.model.infer.constraint.Passage;
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.ChatFormat;
+import glassbox.model.tokenizer.SpecialToken;
+import glassbox.model.train.data.TrainingDocument;
+import glassbox.server.Services;
+import glassbox.server.TestServer;
+
+/** The tutor's training examples are what serving builds, and grounded decoding can say every answer in them. */
+class TutorExamplesTest {
+    static Services services;
+    static List<TrainingDocument> examples;
+
+    @BeforeAll
+    static void build() throws Exception {
+        services = TestServer.services();
+        examples = new TutorExamples(services.course(), services.tutor(), services.engine().info().contextLength()).build(1234L);
+    }
+
+    @Test
+    void thousandsOfExamplesOverManyConceptsWithHeldOutGroups() {
+        assertThat(examples.size()).isGreaterThan(2000);
+        assertThat(examples.stream().map(TrainingDocument::group).distinct().count()).isGreaterThan(150);
+        assertThat(examples).allMatch(TrainingDocument::chat);
+    }
+
+    @Test
+    void everyAnswerCanBeProducedByGroundedDecodingOverItsOwnPrompt() {
+        BpeTokenizer tokenizer = services.engine().tokenizer();
+        Pattern passage = Pattern.compile("\\[(\\d)] [^\\n]*\\n(.*?)(?=\\n\\n\\[\\d] |<\\|end\\|>)", Pattern.DOTALL);
+        int checked = 0;
+        for (TrainingDocument d : examples.subList(0, Math.min(400, examples.size()))) {
+            String text = d.text();
+            int context = text.lastIndexOf(SpecialToken.CONTEXT.text());
+            int answerAt = text.lastIndexOf(SpecialToken.ASSISTANT.text()) + SpecialToken.ASSISTANT.text().length();
+            String answer = text.substring(answerAt, text.length() - SpecialToken.END.text().length());
+            List<Passage> passages = new java.util.ArrayList<>();
+            Matcher m = passage.matcher(text.substring(context));
+            while (m.find()) {
+                passages.add(new Passage(Integer.parseInt(m.group(1)), m.group(2)));
+            }
+            assertThat(passages).as(d.id()).isNotEmpty();
+            Constraint c = GroundingIndex.build(passages, tokenizer, GroundingIndex.DEFAULT_MAX_SENTENCES).start();
+            for (int id : tokenizer.encode(answer)) {
+                BitSet allowed = c.allowed();
+                assertThat(allowed.get(id)).as("%s: token '%s' of answer '%s'", d.id(), tokenizer.tokenText(id), answer).isTrue();
+                c.accept(id);
+            }
+            assertThat(c.allowed().get(tokenizer.id(SpecialToken.END))).as("%s may end after '%s'", d.id(), answer).isTrue();
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(300);
+    }
+
+    @Test
+    void promptsAreTheServersOwnForTheQuestion() {
+        TrainingDocument first = examples.getFirst();
+        String question = first.text().substring(first.text().lastIndexOf(SpecialToken.USER.text()) + SpecialToken.USER.text().length());
+        question = question.substring(0, question.indexOf(SpecialToken.END.text()));
+        int budget = services.engine().info().contextLength() - TutorExamples.ANSWER_BUDGETS[0];
+        TutorPrompt served = services.tutor().prepare(List.of(new ChatFormat.Message("user", question)), budget);
+        assertThat(first.text()).startsWith(ChatFormat.render(served.messages(), true));
+    }
+}
