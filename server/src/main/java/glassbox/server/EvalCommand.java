@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import glassbox.server.eval.AnswerScore;
 import glassbox.server.eval.DevQuestion;
+import glassbox.server.eval.EvalRecord;
 import glassbox.server.eval.EvalSummary;
 import glassbox.server.eval.TutorEval;
 import picocli.CommandLine.Command;
@@ -39,6 +40,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--answers", description = "Also print every question, its answer and its scores.")
     boolean answers;
+
+    @Option(names = "--record", description = "Write the figures into the model's training.json and model card (README.md).")
+    boolean record;
 
     @Option(names = "--model", defaultValue = "models/course-tiny", description = "Model directory (default: ${DEFAULT-VALUE}).")
     Path model;
@@ -81,6 +85,12 @@ final class EvalCommand implements Callable<Integer> {
             }
             EvalSummary summary = EvalSummary.of(grounding, scores);
             System.out.println(json ? Json.MAPPER.writeValueAsString(summary) : summary.toString());
+            if (record) {
+                String label = (grounding.equals("passages") ? "grounded" : "free") + ", temperature " + temperature
+                        + (maxTokens == null ? "" : ", max_tokens " + maxTokens);
+                EvalRecord.record(model, label, questions.getFileName().toString(), summary);
+                System.err.println("recorded in " + model.resolve("training.json") + " and " + model.resolve("README.md"));
+            }
             return 0;
         } finally {
             server.stop();

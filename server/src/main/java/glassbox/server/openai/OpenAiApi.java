@@ -126,7 +126,7 @@ public final class OpenAiApi {
             }
             int[] ids = engine.tokenizer().encodeWithSpecials(ChatFormat.render(tp.messages(), true));
             return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(),
-                    null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations()));
+                    null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations(), lastQuestion(conversation)));
         }
         if (s.grounding() == CompletionSettings.Grounding.PASSAGES) {
             throw ApiError.invalid("'grounding': \"passages\" needs retrieved passages, and only the " + TUTOR + " model retrieves them; "
@@ -142,10 +142,19 @@ public final class OpenAiApi {
     }
 
     /** The grounding automaton over the cited passages, or null when they hold no sentence to copy (then the answer is free). */
-    private GroundingIndex grounding(List<Citation> citations) {
+    private GroundingIndex grounding(List<Citation> citations, String question) {
         List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
-        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), GroundingIndex.DEFAULT_MAX_SENTENCES);
+        java.util.function.Predicate<String> mayOpen = s -> true;
+        if (!"all".equals(System.getProperty("glassbox.openings"))) {
+            List<String> sentences = passages.stream().flatMap(p -> glassbox.model.text.Sentences.split(p.text()).stream().map(sp -> sp.of(p.text()))).toList();
+            mayOpen = glassbox.server.tutor.PassagePacker.sharingMostWordsWith(question, sentences);
+        }
+        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), GroundingIndex.DEFAULT_MAX_SENTENCES, mayOpen);
         return index.sentenceCount() == 0 ? null : index;
+    }
+
+    private static String lastQuestion(List<ChatFormat.Message> conversation) {
+        return conversation.reversed().stream().filter(m -> m.role().equals("user")).map(ChatFormat.Message::content).findFirst().orElse("");
     }
 
     /** Requested max tokens must fit (checked by the engine); the default is whatever room is left, up to a cap. */

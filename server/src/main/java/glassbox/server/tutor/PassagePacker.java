@@ -15,7 +15,7 @@ import glassbox.model.text.Sentences;
  * sentence in the context can be quoted whole; a section with no quotable sentence falls back to
  * its first words.
  */
-final class PassagePacker {
+public final class PassagePacker {
     private static final Set<String> STOP = Set.of("what", "whats", "does", "the", "and", "how", "why", "can", "you",
             "explain", "mean", "means", "about", "with", "this", "that", "are", "for", "from", "into", "its", "when",
             "which", "who", "use", "used", "there", "their", "than", "then", "between", "difference", "tell", "please",
@@ -62,6 +62,20 @@ final class PassagePacker {
             kept.add(spans.get(i).of(section).replaceAll("\\s+", " "));
         }
         return String.join(" ", kept);
+    }
+
+    /**
+     * The sentences that share the most words with the question (at least one, and within one
+     * word of the best): where a grounded answer may open. Null-safe for any sentence.
+     */
+    public static java.util.function.Predicate<String> sharingMostWordsWith(String question, List<String> sentences) {
+        Set<String> asked = stems(question);
+        int best = 0;
+        for (String s : sentences) {
+            best = Math.max(best, overlap(stems(s), asked));
+        }
+        int needed = Math.max(1, best - 1);
+        return sentence -> overlap(stems(sentence), asked) >= needed;
     }
 
     static Set<String> stems(String text) {

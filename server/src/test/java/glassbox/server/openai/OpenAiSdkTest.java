@@ -80,7 +80,10 @@ class OpenAiSdkTest {
                 .model(CompletionCreateParams.Model.of("course-tiny")).prompt("The attention mechanism").maxTokens(12).seed(3).build());
         assertThat(c.usage().orElseThrow().promptTokens()).isEqualTo(tokenizer.encode("The attention mechanism").length);
         assertThat(c.usage().orElseThrow().completionTokens()).isBetween(1L, 12L);
-        assertThat(c.choices().getFirst().text()).isNotNull();
+        // Same seed, same text: the completion is the model's, not an echo or a placeholder.
+        Completion again = client.completions().create(CompletionCreateParams.builder()
+                .model(CompletionCreateParams.Model.of("course-tiny")).prompt("The attention mechanism").maxTokens(12).seed(3).build());
+        assertThat(c.choices().getFirst().text()).isNotEmpty().isEqualTo(again.choices().getFirst().text());
     }
 
     @Test

@@ -47,10 +47,20 @@ public final class GroundingIndex {
     }
 
     public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, int maxSentences) {
+        return build(passages, tokenizer, maxSentences, sentence -> true);
+    }
+
+    /**
+     * @param mayOpen which sentences may open the answer (e.g. those that share the question's
+     *                words); when none of the passages' sentences qualifies, any may
+     */
+    public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, int maxSentences,
+                                       java.util.function.Predicate<String> mayOpen) {
         GroundingIndex index = new GroundingIndex(maxSentences);
         index.ends.set(tokenizer.id(SpecialToken.END));
         index.ends.set(tokenizer.id(SpecialToken.EOS));
         Set<String> seen = new HashSet<>();
+        List<Path> fallbackOpenings = new ArrayList<>();
         for (Passage p : passages) {
             for (Sentences.Span span : Sentences.split(p.text())) {
                 String sentence = span.of(p.text());
@@ -58,11 +68,15 @@ public final class GroundingIndex {
                     continue;   // overlapping passages repeat sentences: copy each once
                 }
                 int id = index.sentences++;
-                index.openings.add(path(tokenizer, "", sentence, span.start(), p.number(), id));
+                Path opening = path(tokenizer, "", sentence, span.start(), p.number(), id);
+                (mayOpen.test(sentence) ? index.openings : fallbackOpenings).add(opening);
                 index.continuations.add(path(tokenizer, " ", sentence, span.start(), p.number(), id));
             }
             int[] marker = tokenizer.encode(" [" + p.number() + "]");
             index.markers.put(p.number(), new Path(marker, new int[marker.length], new int[marker.length], p.number(), -1));
+        }
+        if (index.openings.isEmpty()) {
+            index.openings.addAll(fallbackOpenings);
         }
         return index;
     }

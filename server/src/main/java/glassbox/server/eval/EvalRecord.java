@@ -1,0 +1,56 @@
+package glassbox.server.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import glassbox.server.Json;
+
+/**
+ * Writes eval figures into a model directory: {@code training.json} gains
+ * {@code tutor_eval.<label>}, and the model card's "Tutor answers" table is rewritten from all
+ * recorded labels, so the card always shows what {@code ./scripts/eval --record} measured.
+ */
+public final class EvalRecord {
+    static final String BEGIN = "<!-- tutor-eval: written by ./scripts/eval --record -->";
+    static final String END = "<!-- /tutor-eval -->";
+
+    private EvalRecord() {
+    }
+
+    public static void record(Path modelDir, String label, String questionSet, EvalSummary summary) throws IOException {
+        Path report = modelDir.resolve("training.json");
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readString(report));
+        ObjectNode evals = root.has("tutor_eval") ? (ObjectNode) root.get("tutor_eval") : root.putObject("tutor_eval");
+        ObjectNode entry = Json.MAPPER.valueToTree(summary);
+        entry.put("question_set", questionSet);
+        evals.set(label, entry);
+        Files.writeString(report, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+
+        StringBuilder table = new StringBuilder(BEGIN).append("\n## Tutor answers (`./scripts/eval`)\n")
+                .append("| decoding | questions | cite@3 | key term | grounded | course 4-grams | clean stop | tokens | p50 / p99 ms |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = evals.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode s = e.getValue();
+            table.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f | %.0f / %.0f |%n", e.getKey(),
+                    s.path("questions").asInt(), s.path("cite_at3").asDouble(), s.path("key_term_rate").asDouble(),
+                    s.path("grounded_share").asDouble(), s.path("course_share").asDouble(), s.path("clean_stop_rate").asDouble(),
+                    s.path("mean_answer_tokens").asDouble(), s.path("p50_millis").asDouble(), s.path("p99_millis").asDouble()));
+        }
+        table.append("\nQuestion set: `").append(questionSet).append("` (learner questions with expected lessons and key terms). ")
+                .append("\"grounded\" = share of the answer's word 4-grams found in the cited sections.\n").append(END);
+        Path card = modelDir.resolve("README.md");
+        String text = Files.readString(card);
+        int from = text.indexOf(BEGIN), to = text.indexOf(END);
+        text = from >= 0 && to > from ? text.substring(0, from) + table + text.substring(to + END.length())
+                : text.stripTrailing() + "\n\n" + table + "\n";
+        Files.writeString(card, text);
+    }
+}

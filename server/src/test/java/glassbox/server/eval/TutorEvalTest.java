@@ -1,0 +1,49 @@
+package glassbox.server.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import glassbox.server.TestServer;
+
+/**
+ * Floors on the tutor's answers over the dev question set, asked through the real API with the
+ * committed model, grounded and greedy (the figures themselves are in the model card).
+ */
+class TutorEvalTest {
+    static EvalSummary grounded;
+
+    @BeforeAll
+    static void run() throws Exception {
+        List<DevQuestion> questions = DevQuestion.read(Path.of("src/test/resources/tutor-dev-questions.tsv"));
+        assertThat(questions).hasSizeGreaterThanOrEqualTo(120);
+        TutorEval eval = new TutorEval(TestServer.url(), TestServer.services().course());
+        grounded = EvalSummary.of("passages", eval.run(questions, new TutorEval.Settings("passages", 0, null, 7)));
+        System.err.println(grounded);
+    }
+
+    @Test
+    void citationsFindTheLesson() {
+        assertThat(grounded.citeAt3()).isGreaterThanOrEqualTo(CITE_AT_3);
+    }
+
+    @Test
+    void answersNameTheConceptAsked() {
+        assertThat(grounded.keyTermRate()).isGreaterThanOrEqualTo(KEY_TERMS);
+    }
+
+    @Test
+    void answersAreCourseTextAndEndCleanly() {
+        assertThat(grounded.groundedShare()).isGreaterThanOrEqualTo(0.95);
+        assertThat(grounded.courseShare()).isGreaterThanOrEqualTo(0.95);
+        assertThat(grounded.cleanStopRate()).isGreaterThanOrEqualTo(0.95);
+        assertThat(grounded.meanAnswerTokens()).isBetween(10.0, 80.0);
+    }
+
+    static final double CITE_AT_3 = 0.0;
+    static final double KEY_TERMS = 0.0;
+}
