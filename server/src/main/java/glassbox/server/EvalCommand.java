@@ -64,7 +64,13 @@ final class EvalCommand implements Callable<Integer> {
         List<DevQuestion> set = DevQuestion.read(questions);
         ServerConfig config = new ServerConfig("127.0.0.1", 0, model, course, index, prompts, null, List.of(),
                 ServerConfig.DEFAULT_MAX_BODY, 1, 4, 0);
-        Services services = Services.load(config, System.err);
+        Services services;
+        try {
+            services = Services.load(config, System.err);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("glassbox eval: cannot load the tutor: " + e.getMessage());
+            return 1;
+        }
         GlassboxServer server = new GlassboxServer(config, services);
         server.start();
         try {

@@ -65,18 +65,27 @@ public final class PassagePacker {
     }
 
     /**
-     * The sentences that share the most words with the question (at least one, and within one
-     * word of the best): where a grounded answer may open. Null-safe for any sentence.
+     * The sentences that share the most words with the question, a word counting more the fewer
+     * of the passages' sentences contain it (so "softmax" outweighs "model"): where a grounded
+     * answer may open. Sentences within {@link #OPENING_SHARE} of the best score qualify.
      */
     public static java.util.function.Predicate<String> sharingMostWordsWith(String question, List<String> sentences) {
         Set<String> asked = stems(question);
-        int best = 0;
+        java.util.Map<String, Integer> df = new java.util.HashMap<>();
         for (String s : sentences) {
-            best = Math.max(best, overlap(stems(s), asked));
+            for (String stem : stems(s)) {
+                if (asked.contains(stem)) {
+                    df.merge(stem, 1, Integer::sum);
+                }
+            }
         }
-        int needed = Math.max(1, best - 1);
-        return sentence -> overlap(stems(sentence), asked) >= needed;
+        java.util.function.ToDoubleFunction<String> score = s -> stems(s).stream().filter(asked::contains)
+                .mapToDouble(stem -> 1.0 / df.getOrDefault(stem, 1)).sum();
+        double best = sentences.stream().mapToDouble(score).max().orElse(0);
+        return sentence -> best > 0 && score.applyAsDouble(sentence) >= OPENING_SHARE * best;
     }
+
+    static final double OPENING_SHARE = 0.8;
 
     static Set<String> stems(String text) {
         Set<String> out = new HashSet<>();
