@@ -77,11 +77,16 @@ final class EvalCommand implements Callable<Integer> {
             TutorEval eval = new TutorEval(server.url(), services.course());
             TutorEval.Settings settings = new TutorEval.Settings(grounding, temperature, maxTokens, seed);
             List<AnswerScore> scores = new java.util.ArrayList<>();
+            boolean terminal = System.console() != null && System.console().isTerminal();
             for (int i = 0; i < set.size(); i++) {
                 scores.add(eval.ask(set.get(i), settings));
-                System.err.printf(Locale.ROOT, "\reval: %d/%d questions", i + 1, set.size());
+                if (terminal || i + 1 == set.size() || (i + 1) % 20 == 0) {
+                    System.err.printf(Locale.ROOT, terminal ? "\reval: %d/%d questions" : "eval: %d/%d questions%n", i + 1, set.size());
+                }
             }
-            System.err.println();
+            if (terminal) {
+                System.err.println();
+            }
             if (answers) {
                 for (AnswerScore s : scores) {
                     System.out.printf(Locale.ROOT, "Q: %s%nA: %s%n   cited %s · cite@3 %s · key term %s · grounded %.2f · %s · %d tokens%n%n",

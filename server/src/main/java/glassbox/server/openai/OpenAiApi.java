@@ -21,7 +21,9 @@ import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
 import glassbox.model.infer.constraint.GroundingIndex;
 import glassbox.model.infer.constraint.Passage;
+import glassbox.model.text.Sentences;
 import glassbox.server.tutor.Citation;
+import glassbox.server.tutor.PassagePacker;
 import glassbox.server.tutor.TutorPrompt;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -142,14 +144,17 @@ public final class OpenAiApi {
     }
 
     /** The grounding automaton over the cited passages, or null when they hold no sentence to copy (then the answer is free). */
+    /**
+     * The grounding automaton over the cited passages, or null when they hold no sentence to copy
+     * (then the answer is free). The answer may open only at the sentences that share the
+     * question's rarest words; the model chooses among them and everything after.
+     */
     private GroundingIndex grounding(List<Citation> citations, String question) {
         List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
-        java.util.function.Predicate<String> mayOpen = s -> true;
-        if (!"all".equals(System.getProperty("glassbox.openings"))) {
-            List<String> sentences = passages.stream().flatMap(p -> glassbox.model.text.Sentences.split(p.text()).stream().map(sp -> sp.of(p.text()))).toList();
-            mayOpen = glassbox.server.tutor.PassagePacker.sharingMostWordsWith(question, sentences);
-        }
-        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), GroundingIndex.DEFAULT_MAX_SENTENCES, mayOpen);
+        List<String> sentences = passages.stream()
+                .flatMap(p -> Sentences.split(p.text()).stream().map(span -> span.of(p.text()))).toList();
+        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), GroundingIndex.DEFAULT_MAX_SENTENCES,
+                PassagePacker.sharingMostWordsWith(question, sentences));
         return index.sentenceCount() == 0 ? null : index;
     }
 

@@ -44,6 +44,7 @@ class TutorEvalTest {
         assertThat(grounded.meanAnswerTokens()).isBetween(10.0, 80.0);
     }
 
-    static final double CITE_AT_3 = 0.0;
-    static final double KEY_TERMS = 0.0;
+    /** Measured with the committed model: cite@3 0.856, key terms 0.528 (see the model card); the floors leave a little room. */
+    static final double CITE_AT_3 = 0.82;
+    static final double KEY_TERMS = 0.48;
 }
