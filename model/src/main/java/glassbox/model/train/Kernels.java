@@ -1,7 +1,6 @@
 package glassbox.model.train;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -136,7 +135,12 @@ public final class Kernels {
         for (; i + L <= n; i += L) {
             acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        // Lanes summed in a fixed order: reduceLanes(ADD) may add them in another order once the
+        // JIT compiles it, and runs would then differ in the last bit (a resumed run must match).
+        float sum = 0f;
+        for (float lane : acc.toArray()) {
+            sum += lane;
+        }
         for (; i < n; i++) {
             sum = Math.fma(x[xo + i], y[yo + i], sum);
         }
