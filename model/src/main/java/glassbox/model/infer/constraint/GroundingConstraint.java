@@ -9,7 +9,8 @@ import java.util.List;
  * sentence or marker) the next token may start an unused passage sentence (at most
  * {@code maxSentences}), write the last sentence's citation marker, or, once a sentence has been
  * copied and cited, end the answer. Inside a sentence or marker the only allowed tokens are the
- * ones that continue it exactly.
+ * ones that continue it exactly. Spans start at sentence starts only, not at clause starts:
+ * an answer opened mid-sentence ("which means that …") reads as a fragment.
  */
 final class GroundingConstraint implements Constraint {
     private final GroundingIndex index;
