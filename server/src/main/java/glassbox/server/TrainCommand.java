@@ -96,14 +96,11 @@ final class TrainCommand implements Callable<Integer> {
                 try (CourseIndex courseIndex = IndexStore.open(parsed, index, System.err)) {
                     List<TrainingDocument> built = new TutorExamples(parsed, new Tutor(courseIndex, templates, tokenizer), context).build(exampleSeed);
                     if (examplesOut != null) {
-                        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-                        java.nio.file.Files.write(examplesOut, built.stream().map(d -> {
-                            try {
-                                return json.writeValueAsString(d);
-                            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }).toList());
+                        List<String> lines = new java.util.ArrayList<>();
+                        for (TrainingDocument d : built) {
+                            lines.add(Json.MAPPER.writeValueAsString(d));
+                        }
+                        java.nio.file.Files.write(examplesOut, lines);
                     }
                     return built;
                 }

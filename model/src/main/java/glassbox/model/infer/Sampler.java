@@ -1,8 +1,9 @@
 package glassbox.model.infer;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -119,7 +120,7 @@ public final class Sampler {
             rank[order[r]] = r;
         }
         int shown = Math.min(traceCandidates, v);
-        java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+        LinkedHashSet<Integer> ids = new LinkedHashSet<>();
         for (int r = 0; r < shown; r++) {
             ids.add(modelOrder[r]);
         }
@@ -160,7 +161,7 @@ public final class Sampler {
      */
     private static float[] constrain(float[] adjusted, float[] raw, BitSet allowed) {
         float[] out = new float[adjusted.length];
-        java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+        Arrays.fill(out, Float.NEGATIVE_INFINITY);
         boolean any = false;
         for (int id = allowed.nextSetBit(0); id >= 0 && id < out.length; id = allowed.nextSetBit(id + 1)) {
             out[id] = adjusted[id];
@@ -194,7 +195,7 @@ public final class Sampler {
             int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
             keys[i] = ((long) ~ascending << 32) | i;
         }
-        java.util.Arrays.sort(keys);
+        Arrays.sort(keys);
         int[] order = new int[logits.length];
         for (int r = 0; r < order.length; r++) {
             order[r] = (int) keys[r];

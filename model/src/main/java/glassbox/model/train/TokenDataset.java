@@ -1,5 +1,6 @@
 package glassbox.model.train;
 
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -16,23 +17,13 @@ public final class TokenDataset {
     public record Batch(int[] inputs, int[] targets) {
     }
 
-    /** Tokens, which of them are targets, and the offsets a window may start at (ascending). */
-    public record Stream(int[] tokens, boolean[] target, int[] starts) {
-        public Stream {
-            if (tokens.length != target.length) {
-                throw new IllegalArgumentException("one target flag per token");
-            }
-        }
-
+    /** Tokens, which of them are targets (set bits), and the offsets a window may start at (ascending). */
+    public record Stream(int[] tokens, BitSet target, int[] starts) {
         /** Plain text: every token is a target, a window may start anywhere. */
         public static Stream plain(int[] tokens) {
-            boolean[] all = new boolean[tokens.length];
-            java.util.Arrays.fill(all, true);
-            int[] starts = new int[tokens.length];
-            for (int i = 0; i < starts.length; i++) {
-                starts[i] = i;
-            }
-            return new Stream(tokens, all, starts);
+            BitSet all = new BitSet(tokens.length);
+            all.set(0, tokens.length);
+            return new Stream(tokens, all, java.util.stream.IntStream.range(0, tokens.length).toArray());
         }
 
         int[] usableStarts(int seq) {
@@ -115,7 +106,7 @@ public final class TokenDataset {
             System.arraycopy(stream.tokens(), starts[b], in, b * seq, seq);
             for (int t = 0; t < seq; t++) {
                 int next = starts[b] + t + 1;
-                out[b * seq + t] = stream.target()[next] ? stream.tokens()[next] : Transformer.IGNORED;
+                out[b * seq + t] = stream.target().get(next) ? stream.tokens()[next] : Transformer.IGNORED;
             }
         }
         return new Batch(in, out);

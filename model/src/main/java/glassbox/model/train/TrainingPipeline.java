@@ -151,8 +151,8 @@ public final class TrainingPipeline {
 
     /**
      * Documents to one token stream. Plain text: every token is a target and a window may start
-     * every {@link #PLAIN_TEXT_STRIDE} tokens. Chat: only the assistant's turns (through their {@code <|end|>}) are targets, and
-     * windows start at the example's first token, so the model learns to answer from the whole
+     * every {@link #PLAIN_TEXT_STRIDE} tokens. Chat: only the assistant's turns (through their
+     * {@code <|end|>}) are targets, and windows start at the example's first token, so the model learns to answer from the whole
      * prompt rather than to predict the prompt itself.
      */
     static TokenDataset.Stream encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
@@ -188,11 +188,7 @@ public final class TrainingPipeline {
                 }
             }
         }
-        boolean[] target = new boolean[tokens.size()];
-        for (int i = targets.nextSetBit(0); i >= 0; i = targets.nextSetBit(i + 1)) {
-            target[i] = true;
-        }
-        return new TokenDataset.Stream(tokens.toArray(), target, starts.toArray());
+        return new TokenDataset.Stream(tokens.toArray(), targets, starts.toArray());
     }
 
     /** A growable int array (the corpus has millions of tokens; boxing them would triple the memory). */

@@ -43,15 +43,7 @@ class GradientCheckTest {
                 if (s == w.embed) {
                     i = s.offset() + inputs[sample] * s.cols() + random.nextInt(s.cols()); // rows that are used
                 }
-                float saved = w.data[i];
-                w.data[i] = saved + eps;
-                model.forward(inputs);
-                double plus = model.crossEntropy(targets);
-                w.data[i] = saved - eps;
-                model.forward(inputs);
-                double minus = model.crossEntropy(targets);
-                w.data[i] = saved;
-                double numeric = (plus - minus) / (2 * eps);
+                double numeric = numericGradient(model, w, i, eps, inputs, targets);
                 assertThat((double) grad[i])
                         .as("d loss / d %s[%d]", s.name(), i - s.offset())
                         .isCloseTo(numeric, org.assertj.core.data.Offset.offset(3e-4 + 3e-2 * Math.abs(numeric)));
@@ -84,15 +76,7 @@ class GradientCheckTest {
         float eps = 1e-2f;
         for (Weights.Slice s : List.of(w.slices.get(1), w.slices.get(w.slices.size() - 1))) {
             int i = s.offset() + random.nextInt(s.size());
-            float saved = w.data[i];
-            w.data[i] = saved + eps;
-            model.forward(inputs);
-            double plus = model.crossEntropy(masked);
-            w.data[i] = saved - eps;
-            model.forward(inputs);
-            double minus = model.crossEntropy(masked);
-            w.data[i] = saved;
-            double numeric = (plus - minus) / (2 * eps);
+            double numeric = numericGradient(model, w, i, eps, inputs, masked);
             assertThat((double) grad[i]).as(s.name()).isCloseTo(numeric, org.assertj.core.data.Offset.offset(3e-4 + 3e-2 * Math.abs(numeric)));
         }
         int[] none = new int[BATCH * SEQ];
@@ -124,6 +108,19 @@ class GradientCheckTest {
             norm += Math.abs(grad[row12 + j]);
         }
         assertThat(norm).isGreaterThan(0f);
+    }
+
+    /** d loss / d w[i] by central differences. */
+    static double numericGradient(Transformer model, Weights w, int i, float eps, int[] inputs, int[] targets) {
+        float saved = w.data[i];
+        w.data[i] = saved + eps;
+        model.forward(inputs);
+        double plus = model.crossEntropy(targets);
+        w.data[i] = saved - eps;
+        model.forward(inputs);
+        double minus = model.crossEntropy(targets);
+        w.data[i] = saved;
+        return (plus - minus) / (2 * eps);
     }
 
     static Weights randomWeights(ModelConfig config, long seed) {

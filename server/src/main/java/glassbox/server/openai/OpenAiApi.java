@@ -143,7 +143,6 @@ public final class OpenAiApi {
                 messages.isEmpty() ? null : session(s, messages), List.of(), null, null);
     }
 
-    /** The grounding automaton over the cited passages, or null when they hold no sentence to copy (then the answer is free). */
     /**
      * The grounding automaton over the cited passages, or null when they hold no sentence to copy
      * (then the answer is free). The answer may open only at the sentences that share the

@@ -45,7 +45,8 @@ public final class TutorExamples {
             "compare %s and %s", "How is %s different from %s?"};
     private static final String[] FOLLOW_UP = {"and what about %s?", "How is that related to %s?", "ok, and %s?",
             "what about %s then?"};
-    private static final Pattern DEFINITION = Pattern.compile("^(?:an? |the )?%s(?:s)? (?:is|are|means|refers|measures|describes|turns|takes|gives|keeps|lets)\\b");
+    /** A sentence that opens by defining the concept (the concept's quoted lower-case name goes in the %s). */
+    private static final String DEFINITION = "^(?:an? |the )?%s(?:s)? (?:is|are|means|refers|measures|describes|turns|takes|gives|keeps|lets)\\b";
 
     record Concept(String name, String slug, boolean heading) {
     }
@@ -131,20 +132,25 @@ public final class TutorExamples {
 
     /** One quoted sentence (and the next, while short) per asked concept, each run of sentences followed by its [n]. */
     static Optional<String> answer(List<Citation> citations, List<Concept> asked) {
-        record Pick(Citation from, int index, Sentences.Span span) {
+        record Pick(Citation from, int index) {
+        }
+        Map<Citation, List<Sentences.Span>> sentences = new LinkedHashMap<>();
+        for (Citation cite : citations) {
+            sentences.put(cite, Sentences.split(cite.passage()));
         }
         List<Pick> picks = new ArrayList<>();
         for (Concept c : asked) {
+            Pattern definition = definitionOf(c.name());
             Pick best = null;
             double bestScore = 5.5;
             for (Citation cite : citations) {
-                List<Sentences.Span> spans = Sentences.split(cite.passage());
+                List<Sentences.Span> spans = sentences.get(cite);
                 for (int i = 0; i < spans.size(); i++) {
-                    double score = score(spans.get(i).of(cite.passage()), c.name()) - 0.5 * (cite.number() - 1) - 0.1 * i;
-                    int at = i;
-                    if (score > bestScore && picks.stream().noneMatch(p -> p.from() == cite && p.index() == at)) {
+                    double score = score(spans.get(i).of(cite.passage()), c.name(), definition) - 0.5 * (cite.number() - 1) - 0.1 * i;
+                    Pick candidate = new Pick(cite, i);
+                    if (score > bestScore && !picks.contains(candidate)) {
                         bestScore = score;
-                        best = new Pick(cite, i, spans.get(i));
+                        best = candidate;
                     }
                 }
             }
@@ -156,10 +162,11 @@ public final class TutorExamples {
         StringBuilder sb = new StringBuilder();
         for (Pick p : picks) {
             String text = p.from().passage();
-            List<Sentences.Span> spans = Sentences.split(text);
-            String first = p.span().of(text);
+            List<Sentences.Span> spans = sentences.get(p.from());
+            Sentences.Span span = spans.get(p.index());
+            String first = span.of(text);
             sb.append(sb.isEmpty() ? "" : " ").append(first);
-            if (asked.size() == 1 && p.index() + 1 < spans.size() && spans.get(p.index() + 1).start() <= p.span().end() + 1) {
+            if (asked.size() == 1 && p.index() + 1 < spans.size() && spans.get(p.index() + 1).start() <= span.end() + 1) {
                 String next = spans.get(p.index() + 1).of(text);
                 if (words(first) + words(next) <= MAX_ANSWER_WORDS) {
                     sb.append(' ').append(next);
@@ -171,7 +178,11 @@ public final class TutorExamples {
     }
 
     /** How well a sentence explains a concept: names it (whole, or all its word stems), defines it, is of a readable length. */
-    static double score(String sentence, String concept) {
+    static Pattern definitionOf(String concept) {
+        return Pattern.compile(DEFINITION.formatted(Pattern.quote(concept.toLowerCase(Locale.ROOT))));
+    }
+
+    static double score(String sentence, String concept, Pattern definition) {
         String s = sentence.toLowerCase(Locale.ROOT);
         String c = concept.toLowerCase(Locale.ROOT);
         double score;
@@ -183,7 +194,7 @@ public final class TutorExamples {
             long found = stems.stream().filter(have::contains).count();
             score = stems.isEmpty() ? 0 : found == stems.size() ? 6 : 2.0 * found;
         }
-        if (Pattern.compile(DEFINITION.pattern().formatted(Pattern.quote(c))).matcher(s).find()) {
+        if (definition.matcher(s).find()) {
             score += 5;
         }
         int w = words(sentence);

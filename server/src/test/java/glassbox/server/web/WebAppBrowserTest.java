@@ -96,18 +96,30 @@ class WebAppBrowserTest {
         assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
     }
 
-    @Test
-    void aGroundedAnswerShowsTheCandidatesGroundingCutAndThePassageEachTokenCopies() throws Exception {
+    /**
+     * Asks a question in a fresh chat page with the grounding switch (on by default) set as given;
+     * checks the answer says which mode it used and returns its inspector link.
+     */
+    static WebElement askWithTheGroundingSwitch(String question, boolean grounded) {
         driver.get(base + "/");
         WebElement q = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question")));
         WebElement grounding = driver.findElement(By.id("grounding-switch"));
         assertThat(grounding.isSelected()).as("grounded by default").isTrue();
         assertThat(grounding.findElement(By.xpath("./ancestor::label")).getText()).contains("Grounded answers");
-        q.sendKeys("What is top-p sampling?");
+        if (!grounded) {
+            grounding.click();
+            assertThat(grounding.isSelected()).isFalse();
+        }
+        q.sendKeys(question);
         driver.findElement(By.id("send")).click();
         WebElement inspect = answerFinished();
-        assertThat(driver.findElement(By.cssSelector(".msg.assistant .answer-mode")).getText()).isEqualTo("grounded");
+        assertThat(driver.findElement(By.cssSelector(".msg.assistant .answer-mode")).getText()).isEqualTo(grounded ? "grounded" : "free");
+        return inspect;
+    }
 
+    @Test
+    void aGroundedAnswerShowsTheCandidatesGroundingCutAndThePassageEachTokenCopies() throws Exception {
+        WebElement inspect = askWithTheGroundingSwitch("What is top-p sampling?", true);
         inspect.click();
         waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#answer-tokens .chip")));
         assertThat(driver.findElements(By.id("grounding"))).hasSize(1);
@@ -143,16 +155,7 @@ class WebAppBrowserTest {
 
     @Test
     void aFreeAnswerSaysSoAndItsInspectorHasNoGroundingCard() throws Exception {
-        driver.get(base + "/");
-        WebElement q = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question")));
-        WebElement grounding = driver.findElement(By.id("grounding-switch"));
-        grounding.click();
-        assertThat(grounding.isSelected()).isFalse();
-        q.sendKeys("What is top-p sampling?");
-        driver.findElement(By.id("send")).click();
-        WebElement inspect = answerFinished();
-        assertThat(driver.findElement(By.cssSelector(".msg.assistant .answer-mode")).getText()).isEqualTo("free");
-
+        WebElement inspect = askWithTheGroundingSwitch("What is top-p sampling?", false);
         inspect.click();
         waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-tokens")));
         assertThat(driver.findElements(By.id("grounding"))).isEmpty();
