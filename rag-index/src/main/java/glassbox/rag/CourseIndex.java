@@ -3,6 +3,8 @@ package glassbox.rag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +19,10 @@ import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -36,9 +42,12 @@ import org.apache.lucene.util.QueryBuilder;
 import org.apache.lucene.analysis.synonym.SynonymMap;
 
 /**
- * BM25 search over the course's chunks. Queries are plain text, never Lucene syntax, so
- * {@code AND (} or {@code title:*} are just words; each field is searched with its own boost
- * (titles and headings count more than body text). Results are one hit per section.
+ * Hybrid search over the course's chunks: by words (BM25, each field with its own boost: titles
+ * and headings count more than body text) and by meaning (the cosine of {@link SentenceEncoder}
+ * vectors), the two rankings fused by reciprocal rank (a chunk's fused score is the sum of
+ * 1 / ({@link #RRF_K} + rank) over both lists). Words find exact terms ("RoPE", "top-p"), meaning
+ * finds paraphrases ("how long is a vector" → the norm). Queries are plain text, never Lucene
+ * syntax, so {@code AND (} or {@code title:*} are just words. Results are one hit per section.
  */
 public final class CourseIndex implements AutoCloseable {
     /** Field boosts: a match in a lesson title or section heading says more than one in the text. */
@@ -51,6 +60,12 @@ public final class CourseIndex implements AutoCloseable {
     static final float FUZZY_BOOST = 0.3f;
     static final int FUZZY_MIN_LENGTH = 5;
     static final int MAX_FUZZY_WORDS = 16;
+    /** The field holding each chunk's meaning vector. */
+    static final String VECTOR_FIELD = "vector";
+    /** Reciprocal-rank-fusion constant (60, as in the paper that introduced RRF): damps the weight of the very first ranks. */
+    static final int RRF_K = 60;
+    /** How deep each ranking is read before fusing. */
+    static final int CANDIDATES = 50;
     private static final java.util.regex.Pattern SYMBOLS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}\\s'.-]");
 
     private static final FieldType TEXT_WITH_OFFSETS = new FieldType(TextField.TYPE_STORED);
@@ -65,6 +80,7 @@ public final class CourseIndex implements AutoCloseable {
     private final Analyzer indexAnalyzer = CourseAnalyzers.index();
     private final QueryBuilder queryBuilder;
     private final UnifiedHighlighter highlighter;
+    private final SentenceEncoder encoder = SentenceEncoder.shared();
 
     private CourseIndex(DirectoryReader reader, SynonymMap synonyms) {
         this.reader = reader;
@@ -78,14 +94,17 @@ public final class CourseIndex implements AutoCloseable {
                 .build();
     }
 
-    /** Writes the chunks into {@code dir}, replacing whatever index was there. */
+    /** Writes the chunks and their meaning vectors into {@code dir}, replacing whatever index was there. */
     public static void build(List<Chunk> chunks, Directory dir) throws IOException {
+        List<float[]> vectors = SentenceEncoder.shared().encodeAll(chunks.stream().map(CourseIndex::meaningText).toList());
         IndexWriterConfig cfg = new IndexWriterConfig(CourseAnalyzers.indexPerField())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
                 .setSimilarity(new BM25Similarity());
         try (IndexWriter w = new IndexWriter(dir, cfg)) {
-            for (Chunk c : chunks) {
+            for (int i = 0; i < chunks.size(); i++) {
+                Chunk c = chunks.get(i);
                 Document d = new Document();
+                d.add(new KnnFloatVectorField(VECTOR_FIELD, vectors.get(i), VectorSimilarityFunction.DOT_PRODUCT));
                 d.add(new StringField("slug", c.slug(), Field.Store.YES));
                 d.add(new StoredField("anchor", c.anchor()));
                 d.add(new IntField("position", c.position(), Field.Store.YES));
@@ -98,6 +117,11 @@ public final class CourseIndex implements AutoCloseable {
                 w.addDocument(d);
             }
         }
+    }
+
+    /** What the encoder reads of a chunk: where it is in the course, then its text. */
+    private static String meaningText(Chunk c) {
+        return c.title() + ". " + c.section() + ". " + c.text();
     }
 
     public static CourseIndex open(Directory dir, SynonymMap synonyms) throws IOException {
@@ -113,17 +137,31 @@ public final class CourseIndex implements AutoCloseable {
         if (k < 1 || queryText == null) {
             return List.of();
         }
-        Query query = toQuery(queryText);
+        String text = searchableWords(queryText);
+        Query query = text == null ? null : toQuery(text);
         if (query == null) {
             return List.of();
         }
         try {
-            ScoreDoc[] docs = searcher.search(query, Math.max(10, k * 5)).scoreDocs;
+            int depth = Math.max(CANDIDATES, k * 5);
+            TopDocs byWords = searcher.search(query, depth);
+            float[] meaning = encoder.encode(text);
+            // Every chunk is scored by meaning (the course has a few hundred), so each hit has its similarity.
+            TopDocs byMeaning = searcher.search(new KnnFloatVectorQuery(VECTOR_FIELD, meaning, reader.numDocs()), reader.numDocs());
+            TopDocs fused = TopDocs.rrf(depth, RRF_K, new TopDocs[] {byWords, byMeaning});
+            Map<Integer, Float> wordScores = new HashMap<>();
+            for (ScoreDoc sd : byWords.scoreDocs) {
+                wordScores.put(sd.doc, sd.score);
+            }
+            Map<Integer, Float> similarities = new HashMap<>();
+            for (ScoreDoc sd : byMeaning.scoreDocs) {
+                similarities.put(sd.doc, 2 * sd.score - 1);   // Lucene scores a dot product d as (1 + d) / 2
+            }
             List<ScoreDoc> kept = new ArrayList<>();
             List<Document> keptDocs = new ArrayList<>();
             Set<String> sections = new HashSet<>();
             var stored = searcher.storedFields();
-            for (ScoreDoc sd : docs) {
+            for (ScoreDoc sd : fused.scoreDocs) {
                 Document d = stored.document(sd.doc);
                 if (sections.add(d.get("slug") + "#" + d.get("anchor"))) {
                     kept.add(sd);
@@ -139,7 +177,9 @@ public final class CourseIndex implements AutoCloseable {
             for (int i = 0; i < kept.size(); i++) {
                 Document d = keptDocs.get(i);
                 String snippet = snippets[i] != null ? snippets[i].strip() : opening(d.get("text"));
-                hits.add(new SearchHit(d.get("slug"), d.get("title"), d.get("heading"), d.get("anchor"), kept.get(i).score, snippet, d.get("text")));
+                int doc = kept.get(i).doc;
+                hits.add(new SearchHit(d.get("slug"), d.get("title"), d.get("heading"), d.get("anchor"), kept.get(i).score,
+                        wordScores.getOrDefault(doc, 0f), similarities.getOrDefault(doc, 0f), snippet, d.get("text")));
             }
             return hits;
         } catch (IOException e) {
@@ -147,8 +187,8 @@ public final class CourseIndex implements AutoCloseable {
         }
     }
 
-    /** Plain text to a boosted disjunction over the fields; null when nothing searchable is left. */
-    Query toQuery(String queryText) {
+    /** The query's words, without query-syntax characters and cut to {@link #MAX_QUERY_WORDS}; null when none are left. */
+    static String searchableWords(String queryText) {
         // Query syntax characters (':' '*' '(' '"' ...) are not search terms: "title:attention" means two words.
         String[] words = SYMBOLS.matcher(queryText).replaceAll(" ").strip().split("\\s+");
         Set<String> kept = new LinkedHashSet<>();
@@ -160,10 +200,11 @@ public final class CourseIndex implements AutoCloseable {
                 kept.add(w);
             }
         }
-        if (kept.isEmpty()) {
-            return null;
-        }
-        String text = String.join(" ", kept);
+        return kept.isEmpty() ? null : String.join(" ", kept);
+    }
+
+    /** Searchable words to a boosted disjunction over the fields; null when nothing searchable is left (only stop words). */
+    Query toQuery(String text) {
         BooleanQuery.Builder all = new BooleanQuery.Builder();
         boolean any = false;
         for (Map.Entry<String, Float> f : BOOSTS.entrySet()) {
@@ -173,7 +214,7 @@ public final class CourseIndex implements AutoCloseable {
                 any = true;
             }
         }
-        for (String w : kept.stream().limit(MAX_FUZZY_WORDS).toList()) {
+        for (String w : Arrays.stream(text.split(" ")).limit(MAX_FUZZY_WORDS).toList()) {
             String word = w.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
             if (word.length() >= FUZZY_MIN_LENGTH && !knownWord(word)) {
                 // One edit, first letter fixed: "atention" finds "attention", "tokenizaton" "tokenization". Two edits

@@ -13,7 +13,8 @@ import glassbox.rag.course.Course;
 
 /**
  * The course index on disk. {@code course.sha256} beside the Lucene files records which
- * course text it was built from; a different hash (or no index) means rebuild.
+ * course text it was built from, and with which sentence encoder; a different hash or encoder
+ * (or no index) means rebuild.
  */
 public final class IndexStore {
     static final String HASH_FILE = "course.sha256";
@@ -23,7 +24,7 @@ public final class IndexStore {
 
     public static boolean isFresh(Course course, Path indexDir) throws IOException {
         Path hash = indexDir.resolve(HASH_FILE);
-        return Files.exists(hash) && Files.readString(hash).strip().equals(course.contentHash());
+        return Files.exists(hash) && Files.readString(hash).strip().equals(stamp(course));
     }
 
     /** Builds the index unless it is up to date; progress goes to {@code log} (may be null). */
@@ -45,10 +46,14 @@ public final class IndexStore {
         try (FSDirectory dir = FSDirectory.open(indexDir)) {
             CourseIndex.build(chunks, dir);
         }
-        Files.writeString(indexDir.resolve(HASH_FILE), course.contentHash() + "\n");
+        Files.writeString(indexDir.resolve(HASH_FILE), stamp(course) + "\n");
         if (log != null) {
             log.printf(Locale.ROOT, "indexed %d chunks into %s in %.2f s%n", chunks.size(), indexDir, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    private static String stamp(Course course) {
+        return course.contentHash() + " " + SentenceEncoder.NAME;
     }
 
     /** Ensures the index is fresh, then opens it (the directory stays open until the index is closed). */

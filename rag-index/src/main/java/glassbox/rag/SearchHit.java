@@ -1,5 +1,11 @@
 package glassbox.rag;
 
-/** A ranked search result: where in the course, how well it matched, and a snippet with {@code <mark>}ed terms (HTML-escaped). */
-public record SearchHit(String slug, String title, String section, String anchor, float score, String snippet, String text) {
+/**
+ * A ranked search result: where in the course, how well it matched, and a snippet with
+ * {@code <mark>}ed terms (HTML-escaped). {@code score} is the fused rank score the hits are
+ * ordered by; {@code wordScore} is its BM25 score by words (0 when no query word occurs in it)
+ * and {@code similarity} the cosine between the query's and the chunk's meaning vectors.
+ */
+public record SearchHit(String slug, String title, String section, String anchor, float score, float wordScore,
+                        float similarity, String snippet, String text) {
 }

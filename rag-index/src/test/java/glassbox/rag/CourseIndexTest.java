@@ -79,6 +79,25 @@ class CourseIndexTest {
         assertThat(index.search("nucleus", 3)).extracting(SearchHit::slug).contains("19-decoding-strategies");
     }
 
+    @Test
+    void meaningFindsAParaphraseThatSharesNoKeyWord() {
+        // The question says "long"; the answer says "length" and "norm" (different stems). Only meaning connects them.
+        SearchHit best = index.search("how long is a vector", 1).getFirst();
+        assertThat(best.slug()).isEqualTo("00-vectors-and-tensors");
+        assertThat(best.similarity()).isGreaterThan(0.4f);
+    }
+
+    @Test
+    void eachHitCarriesItsWordScoreAndSimilarity() {
+        List<SearchHit> hits = index.search("what does the temperature do when sampling", 5);
+        assertThat(hits.getFirst().wordScore()).isGreaterThan(0);
+        for (SearchHit h : hits) {
+            assertThat(h.similarity()).isBetween(-1f, 1f);
+        }
+        // Unrelated text is far in meaning from every chunk.
+        assertThat(index.search("my printer won't connect to wifi", 3)).allSatisfy(h -> assertThat(h.similarity()).isLessThan(0.3f));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "\t\n", "AND (", "title:*", "\"unbalanced", "*:*", "a AND OR NOT", "((((", "\\", "~~~^2",
             "注意力机制是什么", "внимание трансформер", "🙂🙂", "the of and"})

@@ -34,7 +34,9 @@ class RetrievalEvalTest {
             System.out.printf(Locale.ROOT, "retrieval on %d dev questions: hit@1 %.3f  hit@3 %.3f  MRR@10 %.3f%n",
                     r.questions(), r.hitAt1(), r.hitAt3(), r.mrrAt10());
             r.missedAt3().forEach(m -> System.out.println("  missed: " + m));
-            assertThat(r.hitAt3()).as("hit@3, misses: %s", r.missedAt3()).isGreaterThanOrEqualTo(0.90);
+            // Words alone (BM25) reached 0.871 / 0.940; fused with meaning 0.914 / 0.983.
+            assertThat(r.hitAt1()).as("hit@1").isGreaterThanOrEqualTo(0.90);
+            assertThat(r.hitAt3()).as("hit@3, misses: %s", r.missedAt3()).isGreaterThanOrEqualTo(0.97);
         }
     }
 }

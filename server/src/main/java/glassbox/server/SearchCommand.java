@@ -26,7 +26,7 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "3", description = "Number of hits (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--json", description = "Print hits as JSON: [{slug, section, anchor, score, snippet}].")
+    @Option(names = "--json", description = "Print hits as JSON: [{slug, section, anchor, score, word_score, similarity, snippet}].")
     boolean json;
 
     @Option(names = "--eval", description = "Evaluate on a question file (question<TAB>slug[,slug] lines): hit@1, hit@3, MRR@10.")
@@ -39,9 +39,9 @@ final class SearchCommand implements Callable<Integer> {
     Path indexDir;
 
     /** One hit as the CLI and {@code GET /api/search} print it. */
-    record Hit(String slug, String section, String anchor, float score, String snippet) {
+    record Hit(String slug, String section, String anchor, float score, float wordScore, float similarity, String snippet) {
         static Hit of(SearchHit h) {
-            return new Hit(h.slug(), h.section(), h.anchor(), h.score(), h.snippet());
+            return new Hit(h.slug(), h.section(), h.anchor(), h.score(), h.wordScore(), h.similarity(), h.snippet());
         }
     }
 
@@ -76,7 +76,8 @@ final class SearchCommand implements Callable<Integer> {
             } else {
                 int n = 1;
                 for (Hit h : hits) {
-                    System.out.printf(Locale.ROOT, "%d. %s#%s  (%.2f)  %s%n   %s%n", n++, h.slug(), h.anchor(), h.score(), h.section(),
+                    System.out.printf(Locale.ROOT, "%d. %s#%s  (words %.1f, meaning %.2f)  %s%n   %s%n", n++, h.slug(), h.anchor(),
+                            h.wordScore(), h.similarity(), h.section(),
                             h.snippet().replace("<mark>", "[").replace("</mark>", "]").replaceAll("\\s+", " "));
                 }
             }

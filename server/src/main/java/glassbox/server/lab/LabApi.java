@@ -147,6 +147,8 @@ public final class LabApi {
             m.put("section", h.section());
             m.put("anchor", h.anchor());
             m.put("score", h.score());
+            m.put("word_score", h.wordScore());
+            m.put("similarity", h.similarity());
             m.put("snippet", h.snippet());
             hits.add(m);
         }

@@ -1,0 +1,48 @@
+package glassbox.server.tutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import glassbox.model.tokenizer.ChatFormat;
+import glassbox.server.Services;
+import glassbox.server.TestServer;
+
+/** Which questions the course answers: course questions get passages, everything else the no-context reply. */
+class TutorTest {
+    static Services services;
+
+    @BeforeAll
+    static void load() throws Exception {
+        services = TestServer.services();
+    }
+
+    private static TutorPrompt ask(String question) {
+        return services.tutor().prepare(List.of(new ChatFormat.Message("user", question)), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"what is top-p sampling", "how long is a vector", "why do we divide attention scores by sqrt(dk)?",
+            "my training loss suddenly explodes to nan, why?", "whats underfitting"})
+    void courseQuestionsGetCitedPassages(String question) {
+        TutorPrompt p = ask(question);
+        assertThat(p.answered()).as(question).isTrue();
+        assertThat(p.citations()).isNotEmpty().hasSizeLessThanOrEqualTo(Tutor.MAX_PASSAGES);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"my printer won't connect to wifi", "how much does a car insurance cost", "what time is it",
+            "recipe for chocolate cake", "who won the world cup in 2018"})
+    void offTopicQuestionsGetNoPassages(String question) {
+        // Some of these share words with the course ("connect", "cost", "time"): words alone would have cited a lesson.
+        TutorPrompt p = ask(question);
+        assertThat(p.answered()).as(question).isFalse();
+        assertThat(p.citations()).isEmpty();
+        assertThat(p.fallback()).isEqualTo(services.tutor().templates().noContext());
+    }
+}
