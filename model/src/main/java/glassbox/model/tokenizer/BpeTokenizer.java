@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>This class is the front door; each job has its own class: {@link BpeTrainer} learns the
  * merges, {@link BpeEncoder} encodes, {@link BpeDecoder} decodes and {@link HfTokenizerFiles}
- * reads and writes the Hugging Face files.
+ * reads and writes the Hugging Face files. Chat messages are encoded by {@link ChatFormat#encode}.
  *
  * <p>Ids: 0-255 are the bytes, then merged tokens in the order they were learned, and the
  * last {@link SpecialToken#values()} ids are the special tokens.
@@ -62,7 +62,11 @@ public final class BpeTokenizer {
         return encoder.encode(text);
     }
 
-    /** Encodes text in which the spellings of special tokens (e.g. {@code <|user|>}) become their ids. */
+    /**
+     * Encodes text in which the spellings of special tokens (e.g. {@code <|user|>}) become their
+     * ids: for the tokenizer playground only. Never for message text a client sent (anyone could
+     * type {@code <|system|>}): encode conversations with {@link ChatFormat#encode}.
+     */
     public int[] encodeWithSpecials(String text) {
         return encoder.encodeWithSpecials(text);
     }
