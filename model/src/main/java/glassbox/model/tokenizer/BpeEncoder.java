@@ -2,7 +2,6 @@ package glassbox.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.PriorityQueue;
 import java.util.regex.Matcher;
 
 import glassbox.model.tokenizer.Vocabulary.Merge;
@@ -79,12 +78,12 @@ final class BpeEncoder {
         }
         // Candidate merges, one per neighbouring pair that has a merge, keyed (rank << 32 | position
         // of the left token): the head is the lowest rank, and the leftmost pair of that rank.
-        PriorityQueue<Long> candidates = new PriorityQueue<>();
+        LongHeap candidates = new LongHeap();
         for (int i = 0; i + 1 < n; i++) {
             offer(candidates, id, i, i + 1);
         }
         while (!candidates.isEmpty()) {
-            long top = candidates.poll();
+            long top = candidates.pop();
             int rank = (int) (top >>> 32), at = (int) top;
             // A merge next to a candidate changes its pair, and the candidate is not taken out of
             // the queue then; it is skipped here instead, when its tokens no longer form its pair.
@@ -119,10 +118,10 @@ final class BpeEncoder {
         return out.toArray();
     }
 
-    private void offer(PriorityQueue<Long> candidates, int[] id, int left, int right) {
+    private void offer(LongHeap candidates, int[] id, int left, int right) {
         Merge m = vocab.mergeOf(id[left], id[right]);
         if (m != null) {
-            candidates.add(((long) m.rank() << 32) | left);
+            candidates.push(((long) m.rank() << 32) | left);
         }
     }
 

@@ -2,9 +2,7 @@ package glassbox.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a trained byte-level BPE tokenizer knows: the bytes each id stands for and the merges in
@@ -19,15 +17,13 @@ final class Vocabulary {
 
     private final byte[][] tokenBytes;
     private final List<Merge> merges;
-    private final Map<Long, Merge> mergeByPair = new HashMap<>();
+    private final MergeTable mergeByPair;
     private final EnumMap<SpecialToken, Integer> specialIds = new EnumMap<>(SpecialToken.class);
 
     Vocabulary(byte[][] tokenBytes, List<Merge> merges) {
         this.tokenBytes = tokenBytes;
         this.merges = List.copyOf(merges);
-        for (Merge m : merges) {
-            mergeByPair.put(pair(m.left(), m.right()), m);
-        }
+        this.mergeByPair = new MergeTable(this.merges);
         int first = tokenBytes.length - SpecialToken.values().length;
         for (SpecialToken t : SpecialToken.values()) {
             specialIds.put(t, first + t.ordinal());
@@ -50,7 +46,7 @@ final class Vocabulary {
 
     /** The merge that joins this pair of ids, or null if they never merge. */
     Merge mergeOf(int left, int right) {
-        return mergeByPair.get(pair(left, right));
+        return mergeByPair.get(left, right);
     }
 
     int id(SpecialToken token) {
