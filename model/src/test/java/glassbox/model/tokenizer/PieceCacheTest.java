@@ -2,7 +2,13 @@ package glassbox.model.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +75,46 @@ class PieceCacheTest {
         assertThat(big.bytes()).isZero();
         big.put("x".repeat(100), new int[100]);
         assertThat(big.size()).isOne();
+    }
+
+    @Test
+    void threadsSharingASmallCacheGetTheSameIds() throws Exception {
+        BpeTokenizer t = BpeTokenizer.train(BpeTokenizerTest.CORPUS, 400, null);
+        BpeEncoder shared = new BpeEncoder(t.vocabulary(), new PieceCache(8 * 1024));   // evicts all the time
+        QuadraticBpe reference = new QuadraticBpe(t);
+        List<String> texts = new ArrayList<>();
+        Random random = new Random(13);
+        for (int n = 0; n < 200; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 30; w++) {
+                sb.append(random.nextBoolean() ? BpeTokenizerTest.CORPUS.get(random.nextInt(BpeTokenizerTest.CORPUS.size()))
+                        : " " + randomWord(random, 1 + random.nextInt(12)));
+            }
+            texts.add(sb.toString());
+        }
+        List<int[]> expected = texts.stream().map(reference::encode).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                int offset = thread;
+                results.add(pool.submit(() -> {
+                    for (int k = 0; k < texts.size(); k++) {
+                        int i = (k * 7 + offset * 50) % texts.size();
+                        if (!Arrays.equals(shared.encode(texts.get(i)), expected.get(i))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(shared.cache().bytes()).isLessThanOrEqualTo(8 * 1024);
     }
 
     private static String randomWord(Random random, int length) {
