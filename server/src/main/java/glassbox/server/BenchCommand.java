@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import glassbox.model.bench.TokenizeBenchmark;
 import glassbox.model.bench.TrainBenchmark;
 import glassbox.model.export.HfConfig;
+import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.train.ModelConfig;
 import glassbox.model.train.TrainingConfig;
 import glassbox.rag.CourseIndex;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /** {@code glassbox bench}: speed figures, one JSON line each. Benchmarks, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed; prints one JSON line per figure.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class, BenchCommand.Http.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class, BenchCommand.Http.class,
+                BenchCommand.Tokenize.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -134,6 +137,20 @@ final class BenchCommand implements Runnable {
             for (Map<String, Object> line : HttpBenchmark.run(model, tokens, rounds)) {
                 System.out.println(Json.write(line));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "tokenize", mixinStandardHelpOptions = true,
+            description = "Encoding time of one long word (\"attention\" repeated), best of --rounds.")
+    static final class Tokenize implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
+        @Option(names = "--chars", defaultValue = "99000", description = "Length of the word in characters.") int chars;
+        @Option(names = "--rounds", defaultValue = "5") int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(Json.write(TokenizeBenchmark.run(BpeTokenizer.load(model), chars, rounds)));
             return 0;
         }
     }

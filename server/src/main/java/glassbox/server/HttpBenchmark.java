@@ -44,8 +44,7 @@ final class HttpBenchmark {
             int end = services.engine().tokenizer().id(SpecialToken.END);
             int eos = services.engine().tokenizer().id(SpecialToken.EOS);
             String question = "Explain how attention works.";
-            int[] prompt = services.engine().tokenizer().encodeWithSpecials(
-                    ChatFormat.render(List.of(new ChatFormat.Message("user", question)), true));
+            int[] prompt = ChatFormat.encode(services.engine().tokenizer(), List.of(new ChatFormat.Message("user", question)), true);
             SamplingParams s = new SamplingParams(0.8f, 40, 0.95f, 0f, 1f, 0f, 0f, DecodeBenchmark.banEnds(services.engine()), 7);
             double engineBest = 0;
             double httpBest = 0;

@@ -2,7 +2,8 @@ package glassbox.model.tokenizer;
 
 /**
  * The control tokens of Glassbox's vocabulary. They are never produced by splitting text:
- * only {@link BpeTokenizer#encodeWithSpecials} turns their literal spelling into their ids.
+ * {@link ChatFormat#encode} emits them around messages, and only the tokenizer playground
+ * ({@link BpeTokenizer#encodeWithSpecials}) turns their literal spelling into their ids.
  */
 public enum SpecialToken {
     BOS("<|bos|>"),

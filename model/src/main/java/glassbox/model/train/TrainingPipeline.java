@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import glassbox.model.export.ModelExporter;
 import glassbox.model.export.TrainingReport;
 import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.tokenizer.ChatFormat;
 import glassbox.model.tokenizer.SpecialToken;
 import glassbox.model.train.data.TrainingDocument;
 
@@ -165,7 +166,7 @@ public final class TrainingPipeline {
             if (!d.chat()) {
                 tokens.add(bos);   // chat text already starts each conversation with <|bos|>
             }
-            int[] ids = d.chat() ? tokenizer.encodeWithSpecials(d.text()) : tokenizer.encode(d.text());
+            int[] ids = d.chat() ? ChatFormat.encode(tokenizer, d.messages(), false) : tokenizer.encode(d.text());
             boolean answering = false;
             for (int id : ids) {
                 if (!d.chat() || answering) {

@@ -114,7 +114,7 @@ public final class LabApi {
         JsonNode body = body(ctx);
         String text = text(body, "text");
         boolean chat = body.path("chat").asBoolean(false);
-        int[] ids = chat ? tokenizer.encodeWithSpecials(ChatFormat.render(List.of(new ChatFormat.Message("user", text)), true))
+        int[] ids = chat ? ChatFormat.encode(tokenizer, List.of(new ChatFormat.Message("user", text)), true)
                 : tokenizer.encode(text);
         if (ids.length == 0) {
             throw ApiError.invalid("'text' is empty.", "text");

@@ -126,7 +126,7 @@ public final class OpenAiApi {
             if (!tp.answered()) {
                 return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null);
             }
-            int[] ids = engine.tokenizer().encodeWithSpecials(ChatFormat.render(tp.messages(), true));
+            int[] ids = ChatFormat.encode(engine.tokenizer(), tp.messages(), true);
             return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(),
                     null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations(), lastQuestion(conversation)));
         }
@@ -135,7 +135,7 @@ public final class OpenAiApi {
                     + model + " generates freely (leave grounding out or use \"off\").", "grounding", "invalid_value");
         }
         int[] ids = messages.isEmpty() ? engine.tokenizer().encode(prompt)
-                : engine.tokenizer().encodeWithSpecials(ChatFormat.render(messages, true));
+                : ChatFormat.encode(engine.tokenizer(), messages, true);
         if (ids.length == 0) {
             throw ApiError.invalid("The prompt is empty.", "prompt");
         }

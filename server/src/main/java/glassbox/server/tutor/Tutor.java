@@ -77,7 +77,7 @@ public final class Tutor {
         for (int words : PASSAGE_WORDS) {
             for (int first = 0; first < userAt.size(); first++) {
                 TutorPrompt p = build(turns, userAt, hitsPerTurn, first, words);
-                if (tokenizer.encodeWithSpecials(ChatFormat.render(p.messages(), true)).length <= tokenBudget) {
+                if (ChatFormat.encode(tokenizer, p.messages(), true).length <= tokenBudget) {
                     return p;
                 }
             }

@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 import glassbox.model.text.Sentences;
-import glassbox.model.tokenizer.ChatFormat;
 import glassbox.model.tokenizer.ChatFormat.Message;
 import glassbox.model.train.data.TrainingDocument;
 import glassbox.rag.course.Course;
@@ -80,8 +79,8 @@ public final class TutorExamples {
                 }
             }
             for (String q : questions.stream().distinct().toList()) {
-                example(List.of(new Message("user", q)), List.of(c), budget(n++)).ifPresent(text ->
-                        docs.add(new TrainingDocument("qa:" + docs.size(), group(c), text, true)));
+                example(List.of(new Message("user", q)), List.of(c), budget(n++)).ifPresent(chat ->
+                        docs.add(TrainingDocument.chat("qa:" + docs.size(), group(c), chat)));
             }
         }
         // Comparisons and follow-ups between concepts of the same lesson.
@@ -90,14 +89,14 @@ public final class TutorExamples {
             for (int i = 0; i + 1 < mine.size(); i++) {
                 Concept a = mine.get(i), b = mine.get(i + 1);
                 String q = COMPARE[random.nextInt(COMPARE.length)].formatted(spoken(a.name(), random), spoken(b.name(), random));
-                example(List.of(new Message("user", q)), List.of(a, b), budget(n++)).ifPresent(text ->
-                        docs.add(new TrainingDocument("qa:" + docs.size(), group(a), text, true)));
+                example(List.of(new Message("user", q)), List.of(a, b), budget(n++)).ifPresent(chat ->
+                        docs.add(TrainingDocument.chat("qa:" + docs.size(), group(a), chat)));
                 Optional<String> first = answerTo(List.of(new Message("user", WHAT[0].formatted(a.name()))), List.of(a), budget(n));
                 if (first.isPresent()) {
                     List<Message> turns = List.of(new Message("user", WHAT[0].formatted(a.name())), new Message("assistant", first.get()),
                             new Message("user", FOLLOW_UP[random.nextInt(FOLLOW_UP.length)].formatted(spoken(b.name(), random))));
-                    example(turns, List.of(b), budget(n++)).ifPresent(text ->
-                            docs.add(new TrainingDocument("qa:" + docs.size(), group(b), text, true)));
+                    example(turns, List.of(b), budget(n++)).ifPresent(chat ->
+                            docs.add(TrainingDocument.chat("qa:" + docs.size(), group(b), chat)));
                 }
             }
         }
@@ -113,7 +112,7 @@ public final class TutorExamples {
     }
 
     /** The whole chat (prompt as the server builds it, then the answer), or empty when the context does not answer. */
-    private Optional<String> example(List<Message> conversation, List<Concept> asked, int promptBudget) {
+    private Optional<List<Message>> example(List<Message> conversation, List<Concept> asked, int promptBudget) {
         TutorPrompt p = tutor.prepare(conversation, promptBudget);
         if (!p.answered()) {
             return Optional.empty();
@@ -121,7 +120,7 @@ public final class TutorExamples {
         return answer(p.citations(), asked).map(a -> {
             List<Message> all = new ArrayList<>(p.messages());
             all.add(new Message("assistant", a));
-            return ChatFormat.render(all, false);
+            return all;
         });
     }
 

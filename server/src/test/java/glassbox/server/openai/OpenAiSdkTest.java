@@ -61,7 +61,7 @@ class OpenAiSdkTest {
         ChatCompletion a = client.chat().completions().create(p);
         ChatCompletion b = client.chat().completions().create(p);
         assertThat(a.choices().getFirst().message().content()).isEqualTo(b.choices().getFirst().message().content());
-        int expectedPrompt = tokenizer.encodeWithSpecials(ChatFormat.render(List.of(new ChatFormat.Message("user", "What is a neuron?")), true)).length;
+        int expectedPrompt = ChatFormat.encode(tokenizer, List.of(new ChatFormat.Message("user", "What is a neuron?")), true).length;
         assertThat(a.usage().orElseThrow().promptTokens()).isEqualTo(expectedPrompt);
         long completion = a.usage().orElseThrow().completionTokens();
         assertThat(completion).isBetween(0L, 24L);

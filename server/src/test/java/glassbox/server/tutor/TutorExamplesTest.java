@@ -75,4 +75,30 @@ class TutorExamplesTest {
         TutorPrompt served = services.tutor().prepare(List.of(new ChatFormat.Message("user", question)), budget);
         assertThat(first.text()).startsWith(ChatFormat.render(served.messages(), true));
     }
+
+    /**
+     * The committed model was trained on the old encoding (the rendered text with its special
+     * spellings read back): every example encodes to the same ids now, except those whose passages
+     * quote a special token's spelling (the chat-format lessons), which are text now.
+     */
+    @Test
+    void examplesEncodeAsTheyDidUnlessAMessageQuotesASpecialToken() {
+        BpeTokenizer tokenizer = services.engine().tokenizer();
+        Pattern spelling = Pattern.compile("<\\|(bos|eos|pad|system|user|assistant|end|context|tool_call|tool)\\|>");
+        int same = 0, quoting = 0;
+        for (TrainingDocument d : examples) {
+            int[] now = ChatFormat.encode(tokenizer, d.messages(), false);
+            int[] before = tokenizer.encodeWithSpecials(d.text());
+            assertThat(d.text()).isEqualTo(ChatFormat.render(d.messages(), false));
+            if (d.messages().stream().anyMatch(m -> spelling.matcher(m.content()).find())) {
+                quoting++;
+                assertThat(now).as(d.id()).isNotEqualTo(before);
+                assertThat(tokenizer.decode(now)).isEqualTo(d.text());
+            } else {
+                same++;
+                assertThat(now).as(d.id()).isEqualTo(before);
+            }
+        }
+        assertThat(same).isGreaterThan(2000);
+    }
 }

@@ -16,7 +16,7 @@ public final class CorpusBuilder {
     public static List<TrainingDocument> build(CourseText course) {
         List<TrainingDocument> docs = new ArrayList<>();
         for (CourseText.LessonText lesson : course.lessons()) {
-            docs.add(new TrainingDocument("lesson:" + lesson.slug(), null, lessonText(lesson), false));
+            docs.add(TrainingDocument.plain("lesson:" + lesson.slug(), null, lessonText(lesson)));
         }
         for (CourseText.LessonText lesson : course.lessons()) {
             List<CourseText.GlossaryTerm> terms = course.glossary().stream().filter(t -> t.slug().equals(lesson.slug())).toList();
@@ -25,7 +25,7 @@ public final class CorpusBuilder {
                 for (CourseText.GlossaryTerm t : terms) {
                     sb.append(t.term()).append(": ").append(t.definition()).append("\n\n");
                 }
-                docs.add(new TrainingDocument("glossary:" + lesson.slug(), null, sb.toString().strip(), false));
+                docs.add(TrainingDocument.plain("glossary:" + lesson.slug(), null, sb.toString().strip()));
             }
         }
         return docs;
