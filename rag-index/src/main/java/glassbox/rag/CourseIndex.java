@@ -145,7 +145,7 @@ public final class CourseIndex implements AutoCloseable {
         try {
             int depth = Math.max(CANDIDATES, k * 5);
             TopDocs byWords = searcher.search(query, depth);
-            float[] meaning = encoder.encode(text);
+            float[] meaning = encoder.encode(meaningOfQuery(queryText));
             // Every chunk is scored by meaning (the course has a few hundred), so each hit has its similarity.
             TopDocs byMeaning = searcher.search(new KnnFloatVectorQuery(VECTOR_FIELD, meaning, reader.numDocs()), reader.numDocs());
             TopDocs fused = TopDocs.rrf(depth, RRF_K, new TopDocs[] {byWords, byMeaning});
@@ -185,6 +185,12 @@ public final class CourseIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What the encoder reads of a query: its text as typed ("king - man + woman" keeps its signs), cut to {@link #MAX_QUERY_WORDS} words. */
+    private static String meaningOfQuery(String queryText) {
+        String[] words = queryText.strip().split("\\s+");
+        return words.length <= MAX_QUERY_WORDS ? queryText.strip() : String.join(" ", Arrays.copyOf(words, MAX_QUERY_WORDS));
     }
 
     /** The query's words, without query-syntax characters and cut to {@link #MAX_QUERY_WORDS}; null when none are left. */

@@ -24,6 +24,7 @@ import glassbox.model.infer.constraint.Passage;
 import glassbox.model.text.Sentences;
 import glassbox.server.tutor.Citation;
 import glassbox.server.tutor.PassagePacker;
+import glassbox.server.tutor.Tutor;
 import glassbox.server.tutor.TutorPrompt;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -152,7 +153,7 @@ public final class OpenAiApi {
         List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
         List<String> sentences = passages.stream()
                 .flatMap(p -> Sentences.split(p.text()).stream().map(span -> span.of(p.text()))).toList();
-        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), GroundingIndex.DEFAULT_MAX_SENTENCES,
+        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), Tutor.ANSWER_RULES,
                 PassagePacker.sharingMostWordsWith(question, sentences));
         return index.sentenceCount() == 0 ? null : index;
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import glassbox.model.infer.constraint.Constraint;
 import glassbox.model.infer.constraint.GroundingIndex;
+import glassbox.model.infer.constraint.GroundingRules;
 import glassbox.model.infer.constraint.Passage;
 import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.ChatFormat;
@@ -54,7 +55,7 @@ class TutorExamplesTest {
                 passages.add(new Passage(Integer.parseInt(m.group(1)), m.group(2)));
             }
             assertThat(passages).as(d.id()).isNotEmpty();
-            Constraint c = GroundingIndex.build(passages, tokenizer, GroundingIndex.DEFAULT_MAX_SENTENCES).start();
+            Constraint c = GroundingIndex.build(passages, tokenizer, GroundingRules.ANY_SENTENCES).start();
             for (int id : tokenizer.encode(answer)) {
                 BitSet allowed = c.allowed();
                 assertThat(allowed.get(id)).as("%s: token '%s' of answer '%s'", d.id(), tokenizer.tokenText(id), answer).isTrue();

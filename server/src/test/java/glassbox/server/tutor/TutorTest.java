@@ -28,11 +28,22 @@ class TutorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"what is top-p sampling", "how long is a vector", "why do we divide attention scores by sqrt(dk)?",
-            "my training loss suddenly explodes to nan, why?", "whats underfitting"})
+            "my training loss suddenly explodes to nan, why?", "whats underfitting",
+            "king - man + woman = queen, how does that even work"})
     void courseQuestionsGetCitedPassages(String question) {
         TutorPrompt p = ask(question);
         assertThat(p.answered()).as(question).isTrue();
         assertThat(p.citations()).isNotEmpty().hasSizeLessThanOrEqualTo(Tutor.MAX_PASSAGES);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"why can't one neuron learn XOR?", "why does my loss explode?", "what does cosine similarity measure?"})
+    void answersComeFromExplainingSectionsNotLabSteps(String question) {
+        // Each question is quoted in some lesson's "Try it in the lab" steps ("Ask the tutor at / ..."), so search ranks those steps high.
+        assertThat(services.index().search(question, 8)).extracting(h -> h.section()).contains("Try it in the lab");
+        TutorPrompt p = ask(question);
+        assertThat(p.citations()).as(question).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.section()).isNotEqualToIgnoringCase("Try it in the lab"));
     }
 
     @ParameterizedTest

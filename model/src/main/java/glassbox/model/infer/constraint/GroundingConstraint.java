@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Grounded decoding for one answer. At a boundary (the answer's start, or just after a copied
  * sentence or marker) the next token may start an unused passage sentence (at most
- * {@code maxSentences}), write the last sentence's citation marker, or, once a sentence has been
- * copied and cited, end the answer. Inside a sentence or marker the only allowed tokens are the
+ * {@code maxSentences}; under {@link GroundingRules#excerpt()} only the one after the last
+ * sentence copied), write the last sentence's citation marker, or, once {@code minSentences}
+ * have been copied (or nothing is left to copy) and cited, end the answer. Inside a sentence or marker the only allowed tokens are the
  * ones that continue it exactly. Spans start at sentence starts only, not at clause starts:
  * an answer opened mid-sentence ("which means that …") reads as a fragment.
  */
@@ -18,6 +19,7 @@ final class GroundingConstraint implements Constraint {
     private List<GroundingIndex.Path> live = List.of();
     private int depth;
     private final BitSet usedSentences = new BitSet();
+    private GroundingIndex.Path lastSentence;
     private int sentences;
     private int uncitedPassage = -1;
 
@@ -37,7 +39,7 @@ final class GroundingConstraint implements Constraint {
         for (GroundingIndex.Path p : startable()) {
             out.set(p.tokens()[0]);
         }
-        if (sentences > 0 && uncitedPassage < 0) {
+        if (sentences > 0 && uncitedPassage < 0 && (sentences >= index.rules.minSentences() || startable().isEmpty())) {
             out.or(index.ends);
         }
         return out;
@@ -76,6 +78,7 @@ final class GroundingConstraint implements Constraint {
             uncitedPassage = -1;
         } else {
             usedSentences.set(p.sentence());
+            lastSentence = p;
             sentences++;
             uncitedPassage = p.passage();
         }
@@ -83,12 +86,17 @@ final class GroundingConstraint implements Constraint {
         depth = 0;
     }
 
+    /** The sentence right after the last one copied, in the same passage. */
+    private boolean follows(GroundingIndex.Path p) {
+        return p.passage() == lastSentence.passage() && p.sentence() == lastSentence.sentence() + 1;
+    }
+
     /** What may begin at a boundary: unused sentences (while under the limit) and the pending marker. */
     private List<GroundingIndex.Path> startable() {
         List<GroundingIndex.Path> out = new ArrayList<>();
-        if (sentences < index.maxSentences) {
+        if (sentences < index.rules.maxSentences()) {
             for (GroundingIndex.Path p : sentences == 0 ? index.openings : index.continuations) {
-                if (!usedSentences.get(p.sentence())) {
+                if (!usedSentences.get(p.sentence()) && (sentences == 0 || !index.rules.excerpt() || follows(p))) {
                     out.add(p);
                 }
             }

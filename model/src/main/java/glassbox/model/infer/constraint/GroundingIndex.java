@@ -22,9 +22,6 @@ import glassbox.model.tokenizer.SpecialToken;
  * never string matching against the vocabulary.
  */
 public final class GroundingIndex {
-    /** Sentences one answer may copy, by default (a good answer is one to three sentences). */
-    public static final int DEFAULT_MAX_SENTENCES = 3;
-
     /**
      * One path through the trie. For a sentence, token i copies characters
      * {@code [charStart[i], charEnd[i])} of its passage; a marker has {@code sentence == -1}.
@@ -39,24 +36,24 @@ public final class GroundingIndex {
     final List<Path> continuations = new ArrayList<>();
     final Map<Integer, Path> markers = new HashMap<>();
     final BitSet ends = new BitSet();
-    final int maxSentences;
+    final GroundingRules rules;
     private int sentences;
 
-    private GroundingIndex(int maxSentences) {
-        this.maxSentences = maxSentences;
+    private GroundingIndex(GroundingRules rules) {
+        this.rules = rules;
     }
 
-    public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, int maxSentences) {
-        return build(passages, tokenizer, maxSentences, sentence -> true);
+    public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, GroundingRules rules) {
+        return build(passages, tokenizer, rules, sentence -> true);
     }
 
     /**
      * @param mayOpen which sentences may open the answer (e.g. those that share the question's
      *                words); when none of the passages' sentences qualifies, any may
      */
-    public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, int maxSentences,
+    public static GroundingIndex build(List<Passage> passages, BpeTokenizer tokenizer, GroundingRules rules,
                                        java.util.function.Predicate<String> mayOpen) {
-        GroundingIndex index = new GroundingIndex(maxSentences);
+        GroundingIndex index = new GroundingIndex(rules);
         index.ends.set(tokenizer.id(SpecialToken.END));
         index.ends.set(tokenizer.id(SpecialToken.EOS));
         Set<String> seen = new HashSet<>();

@@ -58,7 +58,7 @@ class GroundingConstraintTest {
 
     @Test
     void everyAnswerIsWholePassageSentencesEachRunCitedByItsPassage() {
-        GroundingIndex index = GroundingIndex.build(PASSAGES, tokenizer, 3);
+        GroundingIndex index = GroundingIndex.build(PASSAGES, tokenizer, GroundingRules.ANY_SENTENCES);
         List<String> sentences = new ArrayList<>();
         for (Passage p : PASSAGES) {
             Sentences.split(p.text()).forEach(s -> sentences.add(s.of(p.text())));
@@ -89,7 +89,7 @@ class GroundingConstraintTest {
 
     @Test
     void eachCopiedTokenPointsAtTheExactPassageCharactersItCopies() {
-        GroundingIndex index = GroundingIndex.build(PASSAGES, tokenizer, 3);
+        GroundingIndex index = GroundingIndex.build(PASSAGES, tokenizer, GroundingRules.ANY_SENTENCES);
         List<Integer> markerTokens = new ArrayList<>();
         for (Passage p : PASSAGES) {
             for (int id : tokenizer.encode(" [" + p.number() + "]")) {
@@ -122,7 +122,7 @@ class GroundingConstraintTest {
 
     @Test
     void theFirstTokenOpensASentenceAndEndingWaitsForACitation() {
-        Constraint c = GroundingIndex.build(PASSAGES, tokenizer, 3).start();
+        Constraint c = GroundingIndex.build(PASSAGES, tokenizer, GroundingRules.ANY_SENTENCES).start();
         BitSet first = c.allowed();
         assertThat(first.get(end)).as("an empty answer cannot end").isFalse();
         for (int id : first.stream().toArray()) {
@@ -142,8 +142,30 @@ class GroundingConstraintTest {
     }
 
     @Test
+    void anExcerptContinuesWithTheNextSentenceOfItsPassageAndEndsOnlyAfterTheMinimum() {
+        GroundingRules excerpt = new GroundingRules(2, 3, true);
+        for (long seed = 0; seed < 200; seed++) {
+            List<TokenSource> sources = new ArrayList<>();
+            String answer = tokenizer.decode(walk(GroundingIndex.build(PASSAGES, tokenizer, excerpt).start(), seed, sources).stream()
+                    .mapToInt(Integer::intValue).toArray());
+            // Markers aside, the answer is one run of consecutive sentences of one passage: a substring of it.
+            String text = answer.replaceAll(" \\[\\d]", "");
+            assertThat(PASSAGES).as(answer).anySatisfy(p -> assertThat(p.text()).contains(text));
+            boolean endsItsPassage = PASSAGES.stream().anyMatch(p -> p.text().endsWith(text));
+            assertThat(Sentences.split(text)).as(answer).hasSizeBetween(endsItsPassage ? 1 : 2, 3);
+        }
+        // The last sentence of a passage has nothing after it: cited, that answer may end with one sentence.
+        Constraint c = GroundingIndex.build(PASSAGES, tokenizer, excerpt).start();
+        for (int id : tokenizer.encode("It adapts to how sure the model is. [1]")) {
+            assertThat(c.allowed().get(id)).isTrue();
+            c.accept(id);
+        }
+        assertThat(c.allowed().get(end)).isTrue();
+    }
+
+    @Test
     void theSentenceLimitLeavesOnlyTheCitationAndTheEnd() {
-        Constraint c = GroundingIndex.build(PASSAGES, tokenizer, 1).start();
+        Constraint c = GroundingIndex.build(PASSAGES, tokenizer, new GroundingRules(1, 1, false)).start();
         for (int id : tokenizer.encode("It adapts to how sure the model is.")) {
             c.accept(id);
         }
@@ -160,7 +182,7 @@ class GroundingConstraintTest {
 
     @Test
     void passagesWithoutQuotableSentencesOfferNothing() {
-        GroundingIndex index = GroundingIndex.build(List.of(new Passage(1, "| a | b |"), new Passage(2, "cut short …")), tokenizer, 3);
+        GroundingIndex index = GroundingIndex.build(List.of(new Passage(1, "| a | b |"), new Passage(2, "cut short …")), tokenizer, GroundingRules.ANY_SENTENCES);
         assertThat(index.sentenceCount()).isZero();
         assertThat(index.start().allowed().isEmpty()).isTrue();
     }
