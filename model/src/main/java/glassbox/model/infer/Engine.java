@@ -71,10 +71,10 @@ public final class Engine implements AutoCloseable {
         return model.info().dir();
     }
 
-    /** Refuses a prompt that cannot fit before any work is done. */
+    /** Refuses a prompt that cannot fit before any work is done (summed in long: a max of 2^31-1 must not wrap). */
     public void checkFits(int promptTokens, int maxTokens) {
         int ctx = model.info().contextLength();
-        if (promptTokens + maxTokens > ctx) {
+        if ((long) promptTokens + maxTokens > ctx) {
             throw new ContextLengthExceededException(promptTokens, maxTokens, ctx);
         }
     }

@@ -166,6 +166,13 @@ class EngineTest {
     }
 
     @Test
+    void aMaxTokensNearIntMaxIsRefusedWithoutWrapping() {
+        assertThatThrownBy(() -> engine.checkFits(5, Integer.MAX_VALUE))
+                .isInstanceOf(ContextLengthExceededException.class)
+                .hasMessageContaining(String.valueOf(5L + Integer.MAX_VALUE)).hasMessageNotContaining("-");
+    }
+
+    @Test
     void generationFillsTheContextToTheLastPositionWithoutCrashing() {
         int[] p = new int[40];
         for (int i = 0; i < p.length; i++) {
