@@ -7,8 +7,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import glassbox.model.infer.ContextLengthExceededException;
 import glassbox.model.infer.EngineBusyException;
 import glassbox.server.lab.LabApi;
@@ -34,13 +32,19 @@ public final class GlassboxServer {
             "/sampling", "/web/sampling.html",
             "/training", "/web/training.html");
 
+    private static final java.util.Set<String> BODY_METHODS = java.util.Set.of("POST", "PUT", "PATCH");
+
     private final ServerConfig config;
     private final Services services;
+    private final HostGuard hostGuard;
+    private final ApiKeyGuard keyGuard;
     private final Javalin app;
 
     public GlassboxServer(ServerConfig config, Services services) {
         this.config = config;
         this.services = services;
+        this.hostGuard = new HostGuard(config);
+        this.keyGuard = new ApiKeyGuard(config.apiKey());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.useVirtualThreads = false;
@@ -56,7 +60,7 @@ public final class GlassboxServer {
                 javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> config.corsOrigins().forEach(rule::allowHost)));
             }
         });
-        app.before(this::checkLimitsAndAuth);
+        app.before(this::guard);
         app.get("/health", ctx -> ctx.json(Map.of("status", "ok", "model", services.engine().info().name())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(services.metrics().render(services.engine().stats(), services.traces().size())));
@@ -77,19 +81,21 @@ public final class GlassboxServer {
         }
     }
 
-    private void checkLimitsAndAuth(Context ctx) {
-        long length = ctx.req().getContentLengthLong();
-        if (length > config.maxBodyBytes()) {
-            throw new ApiError(413, "invalid_request_error", "The request body is " + length + " bytes; the limit is "
-                    + config.maxBodyBytes() + " bytes.", null, "request_too_large", null);
+    /**
+     * Before every route, in this order: security headers (so refusals carry them too), the host
+     * and origin check, the API key, then the body, read within the size limit whatever its framing.
+     */
+    private void guard(Context ctx) throws java.io.IOException {
+        SecurityHeaders.apply(ctx);
+        ApiError refused = hostGuard.check(ctx.header("Host"), ctx.header("Origin"));
+        if (refused == null) {
+            refused = keyGuard.check(ctx.method().name(), ctx.path(), ctx.header("Authorization"));
         }
-        if (config.apiKey() != null && ctx.path().startsWith("/v1/") && !ctx.method().name().equals("OPTIONS")) {
-            String auth = ctx.header("Authorization");
-            if (auth == null || !auth.equals("Bearer " + config.apiKey())) {
-                throw new ApiError(401, "invalid_request_error", auth == null
-                        ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."
-                        : "Incorrect API key provided.", null, "invalid_api_key", null);
-            }
+        if (refused != null) {
+            throw refused;
+        }
+        if (BODY_METHODS.contains(ctx.method().name())) {
+            RequestBody.read(ctx, config.maxBodyBytes());
         }
     }
 
@@ -99,9 +105,8 @@ public final class GlassboxServer {
                 error(ctx, ApiError.invalid(e.getMessage(), "messages", "context_length_exceeded")));
         app.exception(EngineBusyException.class, (e, ctx) ->
                 error(ctx, new ApiError(429, "rate_limit_error", e.getMessage(), null, "server_busy", e.retryAfterSeconds())));
-        app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, ApiError.invalid(
-                "We could not parse the JSON body of your request: " + e.getOriginalMessage() + ".", null, "invalid_json")));
-        app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, ApiError.invalid(e.getMessage(), null)));
+        // No blanket IllegalArgumentException -> 400: bad input is refused as an ApiError where it is read,
+        // so anything else that escapes is the server's bug, logged and answered 500 below.
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiError(e.getStatus(), "invalid_request_error",
                 e.getMessage(), null, e.getStatus() == 413 ? "request_too_large" : null, null)));
         app.exception(Exception.class, (e, ctx) -> {

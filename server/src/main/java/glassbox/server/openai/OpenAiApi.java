@@ -16,6 +16,7 @@ import glassbox.model.infer.GenerationResult;
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.server.ApiError;
 import glassbox.server.Json;
+import glassbox.server.RequestBody;
 import glassbox.server.Services;
 import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
@@ -75,7 +76,7 @@ public final class OpenAiApi {
     }
 
     private void complete(Context ctx, boolean chat) throws IOException {
-        JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        JsonNode body = RequestBody.json(ctx);
         Fields f = new Fields(body);
         CompletionSettings s = CompletionSettings.parse(f, chat, engine.info().vocabSize());
         List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
@@ -119,6 +120,11 @@ public final class OpenAiApi {
 
     private PreparedPrompt prepare(String model, CompletionSettings s, List<ChatFormat.Message> messages, String prompt) {
         int ctxLen = engine.info().contextLength();
+        if (s.maxTokens() != null && s.maxTokens() >= ctxLen) {
+            // No prompt fits beside it: refused before retrieval or tokenizing, whatever the prompt.
+            throw ApiError.invalid("This model's maximum context length is " + ctxLen + " tokens, prompt included; you requested "
+                    + s.maxTokens() + " tokens for the completion. Please reduce max_tokens.", "max_tokens", "context_length_exceeded");
+        }
         if (model.equals(TUTOR)) {
             List<ChatFormat.Message> conversation = messages.isEmpty() ? List.of(new ChatFormat.Message("user", prompt)) : messages;
             int answer = s.maxTokens() != null ? s.maxTokens() : DEFAULT_TUTOR_MAX_TOKENS;

@@ -1,0 +1,201 @@
+package glassbox.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The requests of issue 13 that crashed, leaked or misled the server, each replayed as a client would send it. */
+class HardeningTest {
+    static final String CHAT = "/v1/chat/completions";
+    static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    static JsonNode error(int status, int expected, String body) throws Exception {
+        assertThat(status).as(body).isEqualTo(expected);
+        JsonNode e = Json.MAPPER.readTree(body).get("error");
+        assertThat(e).as(body).isNotNull();
+        for (String field : List.of("message", "type", "param", "code")) {
+            assertThat(e.has(field)).as(field + " in " + body).isTrue();
+        }
+        return e;
+    }
+
+    static JsonNode error(HttpResponse<String> r, int expected) throws Exception {
+        return error(r.statusCode(), expected, r.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/v1/completions|{\"model\":\"course-tiny\",\"prompt\":\"hi\",\"max_tokens\":2147483647}",
+            CHAT + "|{\"model\":\"course-tiny\"," + HI + ",\"max_tokens\":2147483647}",
+            CHAT + "|{\"model\":\"course-tiny\"," + HI + ",\"max_completion_tokens\":2147483647}",
+            CHAT + "|{\"model\":\"glassbox-tutor\"," + HI + ",\"max_tokens\":2147483647}"})
+    void maxTokensAtIntMaxIsContextLengthExceeded(String pathAndBody) throws Exception {
+        String[] p = pathAndBody.split("\\|", 2);
+        JsonNode e = error(Http.post(TestServer.url() + p[0], p[1]), 400);
+        assertThat(e.get("code").asText()).isEqualTo("context_length_exceeded");
+        assertThat(e.get("message").asText()).contains("2147483647").contains("512").doesNotContain("-");
+    }
+
+    @Test
+    void aTinyTemperatureSamplesGreedilyWithFiniteLogprobs() throws Exception {
+        HttpResponse<String> chat = Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\"," + HI
+                + ",\"max_tokens\":4,\"temperature\":1e-40,\"logprobs\":true,\"top_logprobs\":3,\"seed\":1}");
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        assertThat(chat.body()).doesNotContain("NaN").doesNotContain("Infinity");
+        JsonNode content = Http.json(chat).get("choices").get(0).get("logprobs").get("content");
+        assertThat(content.size()).isPositive();
+        for (JsonNode t : content) {
+            assertThat(t.get("logprob").isNumber()).as(t.toString()).isTrue();
+            assertThat(t.get("logprob").asDouble()).isLessThanOrEqualTo(0).isGreaterThan(-1e6);
+        }
+        HttpResponse<String> greedy = Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\"," + HI
+                + ",\"max_tokens\":4,\"temperature\":0,\"seed\":1}");
+        assertThat(Http.json(chat).get("choices").get(0).get("message").get("content").asText())
+                .isEqualTo(Http.json(greedy).get("choices").get(0).get("message").get("content").asText());
+        HttpResponse<String> legacy = Http.post(TestServer.url() + "/v1/completions",
+                "{\"model\":\"course-tiny\",\"prompt\":\"The softmax\",\"max_tokens\":4,\"temperature\":1e-40,\"logprobs\":3}");
+        assertThat(legacy.statusCode()).as(legacy.body()).isEqualTo(200);
+        assertThat(legacy.body()).doesNotContain("NaN").doesNotContain("Infinity");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"18446744073709551616", "4294967296", "2147483648", "-2147483649", "1e3", "99999999999999999999999"})
+    void detokenizeRefusesIdsOutsideTheVocabulary(String id) throws Exception {
+        JsonNode e = error(Http.post(TestServer.url() + "/api/detokenize", "{\"ids\":[" + id + "]}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("ids");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() throws Exception {
+        byte[] body = ("{\"model\":\"course-tiny\",\"prompt\":\"" + "a".repeat(5 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String url = TestServer.url();
+        RawHttp.Response r = RawHttp.chunked(url, "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json",
+                body, 64 * 1024);
+        JsonNode e = error(r.status(), 413, r.body());
+        assertThat(e.get("code").asText()).isEqualTo("request_too_large");
+        assertThat(Http.get(url + "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSmallChunkedBodyIsRead() throws Exception {
+        byte[] body = "{\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response r = RawHttp.chunked(TestServer.url(), "POST /api/tokenize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json",
+                body, 4);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(r.body()).get("count").asInt()).isPositive();
+    }
+
+    @Test
+    void aForeignHostOrOriginIsRefused() throws Exception {
+        String url = TestServer.url();
+        byte[] body = "{\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+        // DNS rebinding: a page on evil.example whose name now points at 127.0.0.1
+        RawHttp.Response rebound = RawHttp.send(url, "POST /api/tokenize HTTP/1.1\r\nHost: evil.example\r\nContent-Type: text/plain", body);
+        assertThat(error(rebound.status(), 403, rebound.body()).get("code").asText()).isEqualTo("host_not_allowed");
+        // a cross-site form or fetch: the right host, a foreign origin
+        RawHttp.Response crossSite = RawHttp.send(url, "POST /api/tokenize HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example"
+                + "\r\nContent-Type: text/plain", body);
+        assertThat(error(crossSite.status(), 403, crossSite.body()).get("code").asText()).isEqualTo("origin_not_allowed");
+        for (String host : List.of("127.0.0.1", "localhost:8080", "[::1]:1234", "LOCALHOST")) {
+            RawHttp.Response ok = RawHttp.send(url, "POST /api/tokenize HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json", body);
+            assertThat(ok.status()).as(host).isEqualTo(200);
+        }
+        String port = url.substring(url.lastIndexOf(':') + 1);
+        RawHttp.Response sameOrigin = RawHttp.send(url, "POST /api/tokenize HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nOrigin: http://127.0.0.1:" + port + "\r\nContent-Type: application/json", body);
+        assertThat(sameOrigin.status()).isEqualTo(200);
+    }
+
+    @Test
+    void allowedHostsAndOriginsAreConfigurable() throws Exception {
+        GlassboxServer open = new GlassboxServer(TestServer.config().withAllowedHosts(List.of("tutor.example.org"), List.of("https://course.example.org")),
+                TestServer.services());
+        open.start();
+        try {
+            byte[] body = "{\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+            RawHttp.Response named = RawHttp.send(open.url(), "POST /api/tokenize HTTP/1.1\r\nHost: tutor.example.org\r\nOrigin: https://tutor.example.org"
+                    + "\r\nContent-Type: application/json", body);
+            assertThat(named.status()).as(named.body()).isEqualTo(200);
+            RawHttp.Response other = RawHttp.send(open.url(), "POST /api/tokenize HTTP/1.1\r\nHost: tutor.example.org\r\nOrigin: https://course.example.org"
+                    + "\r\nContent-Type: application/json", body);
+            assertThat(other.status()).as(other.body()).isEqualTo(200);
+            RawHttp.Response evil = RawHttp.send(open.url(), "POST /api/tokenize HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json", body);
+            assertThat(evil.status()).isEqualTo(403);
+        } finally {
+            open.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/course/01-the-neuron", "/inspect/trace-x", "/tokenize", "/sampling", "/training",
+            "/static/js/chat.js", "/static/app.css", "/health", "/v1/models"})
+    void everyResponseCarriesSecurityHeaders(String path) throws Exception {
+        HttpResponse<String> r = Http.get(TestServer.url() + path);
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("frame-ancestors 'none'").contains("default-src 'self'").contains("script-src 'self'")
+                .doesNotContain("unsafe-eval"));
+    }
+
+    @Test
+    void anApiKeyProtectsTheLabEndpointsThatRunTheModelOrShowPrompts() throws Exception {
+        GlassboxServer locked = new GlassboxServer(TestServer.config().withApiKey("s3cret"), TestServer.services());
+        locked.start();
+        try {
+            String[][] refused = {
+                    {"POST", "/api/distribution", "{\"text\":\"hi\"}"},
+                    {"POST", "/api/tokenize", "{\"text\":\"hi\"}"},
+                    {"POST", "/api/detokenize", "{\"ids\":[1]}"},
+                    {"GET", "/api/traces/trace-anything", null},
+                    {"POST", CHAT, "{}"}};
+            for (String[] r : refused) {
+                for (String key : new String[] {null, "Bearer nope", "Bearer s3cre", "Bearer s3cret2", "s3cret"}) {
+                    HttpResponse<String> res = send(locked.url(), r, key);
+                    assertThat(error(res, 401).get("code").asText()).as(r[1] + " with " + key).isEqualTo("invalid_api_key");
+                }
+                assertThat(send(locked.url(), r, "Bearer s3cret").statusCode()).as(r[1]).isNotEqualTo(401);
+            }
+            for (String open : List.of("/health", "/", "/api/lessons", "/static/js/chat.js")) {
+                assertThat(Http.get(locked.url() + open).statusCode()).as(open).isEqualTo(200);
+            }
+        } finally {
+            locked.stop();
+        }
+    }
+
+    private static HttpResponse<String> send(String base, String[] r, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + r[1])).header("Content-Type", "application/json");
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        b.method(r[0], r[2] == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(r[2]));
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aJsonErrorSaysWhereAndWhat() throws Exception {
+        JsonNode e = error(Http.post(TestServer.url() + CHAT, "{\"model\": ,}"), 400);
+        assertThat(e.get("code").asText()).isEqualTo("invalid_json");
+        assertThat(e.get("message").asText()).contains("line 1, column 11");
+        JsonNode truncated = error(Http.post(TestServer.url() + "/api/tokenize", "{\"text\":\"abc"), 400);
+        assertThat(truncated.get("message").asText()).contains("end-of-input");
+        HttpResponse<String> badUtf8 = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(TestServer.url() + "/api/tokenize"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, '"', '}'}))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(error(badUtf8, 400).get("message").asText()).contains("UTF-8");
+        JsonNode empty = error(Http.post(TestServer.url() + CHAT, ""), 400);
+        assertThat(empty.get("message").asText()).contains("empty");
+    }
+}
