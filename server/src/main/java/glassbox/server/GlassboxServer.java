@@ -134,12 +134,28 @@ public final class GlassboxServer {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
             app.stop();
-            throw new ServerStartException(describe(e), e);
+            throw new ServerStartException(describe(config, e), e);
         }
     }
 
     public void stop() {
         app.stop();
+    }
+
+    /**
+     * Fails fast, before the model is loaded, when the port is already taken (e.g. a second server
+     * started on the same checkout). A free port is released at once; the real bind comes later.
+     */
+    public static void checkPortFree(ServerConfig config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ServerStartException(describe(config, e), e);
+        }
     }
 
     public int port() {
@@ -154,7 +170,7 @@ public final class GlassboxServer {
         return services;
     }
 
-    private String describe(RuntimeException e) {
+    private static String describe(ServerConfig config, Exception e) {
         String where = config.host() + ":" + config.port();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {

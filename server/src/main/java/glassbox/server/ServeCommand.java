@@ -48,6 +48,12 @@ final class ServeCommand implements Callable<Integer> {
         String key = apiKey != null ? apiKey : System.getenv("GLASSBOX_API_KEY");
         ServerConfig config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads,
                 allowedHosts, allowedOrigins);
+        try {
+            GlassboxServer.checkPortFree(config);
+        } catch (ServerStartException e) {
+            System.err.println("glassbox: " + e.getMessage());
+            return 1;
+        }
         Services services;
         try {
             services = Services.load(config, System.err);
