@@ -162,6 +162,9 @@ public final class Engine implements AutoCloseable {
                 : new KvSessions.Session(kvCache.getEphemeralKvBuffer());
         try {
             int reused = Math.min(commonPrefix(session.tokens, prompt), n - 1);
+            // From here on the cache past `reused` is overwritten: until this run completes, only the
+            // reused prefix is known good, so a run that throws half-way leaves no stale prefix behind.
+            session.tokens = Arrays.copyOf(prompt, reused);
             TraceRecorder recorder = trace.needsCapture()
                     ? new TraceRecorder(probe(), n - 1, trace.attention() ? Math.min(n, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS) : 0,
                     trace.logitLens())

@@ -213,6 +213,26 @@ class EngineTest {
     }
 
     @Test
+    void aGenerationThatFailsHalfWayLeavesNoStalePrefixInItsSession() {
+        SamplingParams s = samplingThatNeverEnds(3);
+        int[] first = prompt(0);
+        GenerationResult r1 = engine.generate(request(first, 6, s, TraceOptions.OFF, "fails-half-way"), null, null);
+        // Another prompt in the same session overwrites the cache past their common prefix, then fails mid-generation.
+        assertThatThrownBy(() -> engine.generate(request(prompt(1), 6, s, TraceOptions.OFF, "fails-half-way"), (text, tokens) -> {
+            throw new IllegalStateException("the client went away");
+        }, null)).hasMessageContaining("went away");
+        // The first conversation goes on: its old prefix must not be reused over the overwritten cache.
+        int[] followUp = new int[first.length + r1.completion().length + 1];
+        System.arraycopy(first, 0, followUp, 0, first.length);
+        System.arraycopy(r1.completion(), 0, followUp, first.length, r1.completion().length);
+        followUp[followUp.length - 1] = first[0];
+        GenerationResult resumed = engine.generate(request(followUp, 4, SamplingParams.greedy(), TraceOptions.OFF, "fails-half-way"), null, null);
+        GenerationResult fresh = engine.generate(request(followUp, 4, SamplingParams.greedy(), TraceOptions.OFF, null), null, null);
+        assertThat(resumed.cachedTokens()).isLessThan(first.length);
+        assertThat(resumed.completion()).containsExactly(fresh.completion());
+    }
+
+    @Test
     void cancellingStopsWithinOneToken() {
         AtomicInteger seen = new AtomicInteger();
         SamplingParams s = samplingThatNeverEnds(9);
