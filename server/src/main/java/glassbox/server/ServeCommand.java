@@ -40,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     int slots;
     @Option(names = "--queue", defaultValue = "16", description = "Requests that may wait for a slot; more get 429 (default: ${DEFAULT-VALUE}).")
     int queue;
+    @Option(names = "--queue-timeout", defaultValue = "30", description = "Seconds a request may wait for a slot; then 429 with Retry-After"
+            + " (default: ${DEFAULT-VALUE}).")
+    int queueTimeout;
     @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).")
     int threads;
 
@@ -47,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String key = apiKey != null ? apiKey : System.getenv("GLASSBOX_API_KEY");
         ServerConfig config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads,
-                allowedHosts, allowedOrigins);
+                allowedHosts, allowedOrigins, java.time.Duration.ofSeconds(Math.max(0, queueTimeout)));
         try {
             GlassboxServer.checkPortFree(config);
         } catch (ServerStartException e) {

@@ -1,7 +1,10 @@
 package glassbox.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+
+import glassbox.model.infer.EngineOptions;
 
 /**
  * Everything the server needs to start; built by the CLI or by tests.
@@ -12,10 +15,11 @@ import java.util.List;
  * @param maxBodyBytes   larger request bodies get 413, whatever their framing
  * @param allowedHosts   host names accepted in {@code Host} besides the loopback names and the bound host
  * @param allowedOrigins origins accepted in {@code Origin} besides those of the accepted hosts and {@code corsOrigins}
+ * @param queueTimeout   how long a request may wait for a generation slot before it gets 429
  */
 public record ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
                            String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads,
-                           List<String> allowedHosts, List<String> allowedOrigins) {
+                           List<String> allowedHosts, List<String> allowedOrigins, Duration queueTimeout) {
     public static final long DEFAULT_MAX_BODY = 1L << 20;
 
     public ServerConfig {
@@ -29,13 +33,14 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+        queueTimeout = queueTimeout == null ? EngineOptions.DEFAULT_QUEUE_TIMEOUT : queueTimeout;
     }
 
     /** Without extra allowed hosts or origins: only loopback names and the bound host are accepted. */
     public ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
                         String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads) {
         this(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
-                List.of(), List.of());
+                List.of(), List.of(), EngineOptions.DEFAULT_QUEUE_TIMEOUT);
     }
 
     /** The defaults of {@code ./scripts/serve}, relative to the repository root. */
@@ -46,21 +51,26 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
 
     public ServerConfig withApiKey(String key) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, key, corsOrigins, maxBodyBytes, slots, queue, threads,
-                allowedHosts, allowedOrigins);
+                allowedHosts, allowedOrigins, queueTimeout);
     }
 
     public ServerConfig withLimits(long bodyBytes, int newSlots, int newQueue) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, bodyBytes, newSlots, newQueue, threads,
-                allowedHosts, allowedOrigins);
+                allowedHosts, allowedOrigins, queueTimeout);
     }
 
     public ServerConfig withCors(List<String> origins) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, origins, maxBodyBytes, slots, queue, threads,
-                allowedHosts, allowedOrigins);
+                allowedHosts, allowedOrigins, queueTimeout);
     }
 
     public ServerConfig withAllowedHosts(List<String> hosts, List<String> origins) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
-                hosts, origins);
+                hosts, origins, queueTimeout);
+    }
+
+    public ServerConfig withQueueTimeout(Duration timeout) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
+                allowedHosts, allowedOrigins, timeout);
     }
 }

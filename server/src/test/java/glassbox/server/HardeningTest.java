@@ -184,6 +184,52 @@ class HardeningTest {
     }
 
     @Test
+    void requestsAreCappedBeforeAnyWork() throws Exception {
+        String message = "{\"role\":\"user\",\"content\":\"hi\"}";
+        String many = "[" + String.join(",", java.util.Collections.nCopies(257, message)) + "]";
+        assertThat(error(Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\",\"messages\":" + many + "}"), 400)
+                .get("code").asText()).isEqualTo("array_above_max_length");
+        String long60k = "{\"role\":\"user\",\"content\":\"" + "a ".repeat(30_000) + "\"}";
+        assertThat(error(Http.post(TestServer.url() + CHAT, "{\"model\":\"glassbox-tutor\",\"messages\":[" + long60k + "," + long60k + "]}"), 400)
+                .get("code").asText()).isEqualTo("string_above_max_length");
+        assertThat(error(Http.post(TestServer.url() + "/v1/completions", "{\"model\":\"course-tiny\",\"prompt\":\"" + "a".repeat(100_001) + "\"}"),
+                400).get("param").asText()).isEqualTo("prompt");
+        for (String stop : List.of("\"\"", "\"" + "x".repeat(257) + "\"")) {
+            assertThat(error(Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\"," + HI + ",\"stop\":[" + stop + "]}"), 400)
+                    .get("param").asText()).isEqualTo("stop");
+        }
+    }
+
+    @Test
+    void aRequestThatWaitsTooLongForASlotGets429WithRetryAfter() throws Exception {
+        ServerConfig config = TestServer.config().withLimits(ServerConfig.DEFAULT_MAX_BODY, 1, 4).withQueueTimeout(java.time.Duration.ofMillis(100));
+        Services services = Services.load(config, System.err);
+        GlassboxServer one = new GlassboxServer(config, services);
+        one.start();
+        try {
+            java.net.http.HttpResponse<java.io.InputStream> holding = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(one.url() + CHAT))
+                    .POST(HttpRequest.BodyPublishers.ofString(endlessStream(services, 400))).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            holding.body().read(new byte[64]);   // the slot is taken and generating now
+            HttpResponse<String> waited = Http.post(one.url() + CHAT, "{\"model\":\"course-tiny\",\"max_tokens\":2," + HI + "}");
+            assertThat(error(waited, 429).get("code").asText()).isEqualTo("server_busy");
+            assertThat(waited.headers().firstValue("Retry-After")).isPresent();
+            holding.body().close();
+        } finally {
+            one.stop();
+            services.close();
+        }
+    }
+
+    /** A streamed chat that cannot end early: both end-of-text tokens are banned. */
+    static String endlessStream(Services services, int maxTokens) {
+        var t = services.engine().tokenizer();
+        return "{\"model\":\"course-tiny\",\"stream\":true,\"max_tokens\":" + maxTokens + ",\"logit_bias\":{\""
+                + t.id(glassbox.model.tokenizer.SpecialToken.END) + "\":-100,\"" + t.id(glassbox.model.tokenizer.SpecialToken.EOS) + "\":-100},"
+                + HI + "}";
+    }
+
+    @Test
     void aJsonErrorSaysWhereAndWhat() throws Exception {
         JsonNode e = error(Http.post(TestServer.url() + CHAT, "{\"model\": ,}"), 400);
         assertThat(e.get("code").asText()).isEqualTo("invalid_json");

@@ -348,7 +348,7 @@ public final class Engine implements AutoCloseable {
         return p;
     }
 
-    /** Waits for a slot; false if interrupted. Throws when the wait queue is full. */
+    /** Waits for a slot, at most the queue timeout; false if interrupted. Throws as busy when the queue is full or the wait timed out. */
     private boolean acquireSlot() {
         if (slots.tryAcquire()) {
             return true;
@@ -358,7 +358,9 @@ public final class Engine implements AutoCloseable {
             throw new EngineBusyException(waiting, 1);
         }
         try {
-            slots.acquire();
+            if (!slots.tryAcquire(options.queueTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                throw EngineBusyException.waitedTooLong(options.queueTimeout(), 1);
+            }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

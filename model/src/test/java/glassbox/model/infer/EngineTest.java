@@ -268,6 +268,33 @@ class EngineTest {
     }
 
     @Test
+    void aWaitInTheQueueEndsAsBusyInsteadOfBlocking() throws Exception {
+        try (Engine queued = Engine.load(dir.resolve("model"), new EngineOptions(0, 1, 1, 1L << 30, java.time.Duration.ofMillis(50)))) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> queued.generate(request(prompt(0), 3, SamplingParams.greedy(), TraceOptions.OFF, null),
+                    (t, tokens) -> {
+                        started.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, null));
+            holder.start();
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            try {
+                assertThatThrownBy(() -> queued.generate(request(prompt(1), 3, SamplingParams.greedy(), TraceOptions.OFF, null), null, null))
+                        .isInstanceOf(EngineBusyException.class).hasMessageContaining("within");
+                assertThat(queued.stats().queued()).isZero();
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+        }
+    }
+
+    @Test
     void aStopStringEndsTheTextBeforeIt() {
         SamplingParams s = samplingThatNeverEnds(4);
         GenerationResult free = engine.generate(request(prompt(2), 30, s, TraceOptions.OFF, null), null, null);
