@@ -25,7 +25,7 @@ public record Services(Engine engine, Course course, CourseIndex index, Tutor tu
         Engine engine = Engine.load(config.modelDir(),
                 new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes(),
                         config.queueTimeout()));
-        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_CAPACITY),
+        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES),
                 new Metrics());
     }
 

@@ -47,7 +47,7 @@ public final class LabApi {
         app.get("/api/search", this::search);
         app.get("/api/traces/{id}", ctx -> ctx.json(services.traces().get(ctx.pathParam("id"))
                 .orElseThrow(() -> ApiError.notFound("No trace '" + ctx.pathParam("id") + "': it never existed or was dropped "
-                        + "(the server keeps the last " + TraceStore.DEFAULT_CAPACITY + ").", "trace_not_found"))));
+                        + "(the server keeps the most recent ones, up to " + (services.traces().budgetBytes() >> 20) + " MiB).", "trace_not_found"))));
         app.get("/api/lessons", ctx -> ctx.json(services.course().lessons().stream().map(this::summary).toList()));
         app.get("/api/lessons/{slug}", this::lesson);
         app.get("/api/model", this::model);
