@@ -221,6 +221,25 @@ class HardeningTest {
         }
     }
 
+    @Test
+    void cachedTokensDoNotRevealAnotherClientsConversation() throws Exception {
+        String secret = "{\"model\":\"course-tiny\",\"max_tokens\":2,\"seed\":1,\"user\":\"student\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"My secret question about dropout in layer norms " + System.nanoTime() + "\"}";
+        assertThat(chatAs("Bearer alice", secret + "]}").statusCode()).isEqualTo(200);
+        // alice's follow-up reuses her cache (so the cache is on) ...
+        JsonNode followUp = Http.json(chatAs("Bearer alice", secret + ",{\"role\":\"assistant\",\"content\":\"ok\"},"
+                + "{\"role\":\"user\",\"content\":\"more\"}]}"));
+        assertThat(followUp.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt()).isPositive();
+        // ... but mallory, guessing the same first question with the same user name, learns nothing from cached_tokens
+        JsonNode probe = Http.json(chatAs("Bearer mallory", secret + "]}"));
+        assertThat(probe.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt()).isZero();
+    }
+
+    private static HttpResponse<String> chatAs(String authorization, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(TestServer.url() + CHAT)).header("Authorization", authorization)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A streamed chat that cannot end early: both end-of-text tokens are banned. */
     static String endlessStream(Services services, int maxTokens) {
         var t = services.engine().tokenizer();

@@ -82,7 +82,7 @@ public final class OpenAiApi {
         List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
         String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
         String model = knownModel(s.model());
-        PreparedPrompt p = prepare(model, s, messages, prompt);
+        PreparedPrompt p = prepare(model, s, client(ctx), messages, prompt);
         String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
         String traceId = TraceStore.newId();
         ctx.header("X-Trace-Id", traceId);
@@ -118,7 +118,7 @@ public final class OpenAiApi {
         return model.equals(TUTOR) ? p.citations() : null;
     }
 
-    private PreparedPrompt prepare(String model, CompletionSettings s, List<ChatFormat.Message> messages, String prompt) {
+    private PreparedPrompt prepare(String model, CompletionSettings s, String client, List<ChatFormat.Message> messages, String prompt) {
         int ctxLen = engine.info().contextLength();
         if (s.maxTokens() != null && s.maxTokens() >= ctxLen) {
             // No prompt fits beside it: refused before retrieval or tokenizing, whatever the prompt.
@@ -133,7 +133,7 @@ public final class OpenAiApi {
                 return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null);
             }
             int[] ids = engine.tokenizer().encodeWithSpecials(ChatFormat.render(tp.messages(), true));
-            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(),
+            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation), tp.citations(),
                     null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations(), lastQuestion(conversation)));
         }
         if (s.grounding() == CompletionSettings.Grounding.PASSAGES) {
@@ -146,7 +146,7 @@ public final class OpenAiApi {
             throw ApiError.invalid("The prompt is empty.", "prompt");
         }
         return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_MAX_TOKENS),
-                messages.isEmpty() ? null : session(s, messages), List.of(), null, null);
+                messages.isEmpty() ? null : session(s, client, messages), List.of(), null, null);
     }
 
     /**
@@ -180,13 +180,32 @@ public final class OpenAiApi {
         return Math.min(cap, ctxLen - promptTokens);
     }
 
-    /** A conversation's KV session: keyed by the user and the conversation's first question, so a follow-up finds it. */
-    private static String session(CompletionSettings s, List<ChatFormat.Message> messages) {
+    /**
+     * A conversation's KV session: keyed by the client (its address and credentials), the user and
+     * the conversation's first question, so a follow-up finds it, while another client asking the
+     * same first question gets a cache of its own: {@code cached_tokens} cannot tell it what someone
+     * else asked.
+     */
+    private static String session(CompletionSettings s, String client, List<ChatFormat.Message> messages) {
         if (s.n() > 1) {
             return null;
         }
         String first = messages.stream().filter(m -> m.role().equals("user")).map(ChatFormat.Message::content).findFirst().orElse("");
-        return s.model() + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
+        return s.model() + "\u0000" + client + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
+    }
+
+    /** Who is asking, as far as the server can tell: the remote address and a digest of the Authorization header. */
+    private static String client(Context ctx) {
+        String auth = ctx.header("Authorization");
+        return ctx.ip() + "\u0000" + (auth == null ? "" : java.util.HexFormat.of().formatHex(sha256(auth)));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,
