@@ -240,6 +240,55 @@ class HardeningTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void aQueuedClientThatLeavesLeavesTheQueueAndARunningAnswerWhoseClientLeftStops() throws Exception {
+        ServerConfig config = TestServer.config().withLimits(ServerConfig.DEFAULT_MAX_BODY, 1, 4).withQueueTimeout(java.time.Duration.ofSeconds(60));
+        Services services = Services.load(config, System.err);
+        GlassboxServer one = new GlassboxServer(config, services);
+        one.start();
+        var engine = services.engine();
+        try {
+            String endless = endlessStream(services, 480).replace("\"stream\":true", "\"stream\":false");
+            try (var held = engine.acquire()) {
+                java.net.Socket waiting = openRequest(one.url(), endless);
+                awaitUntil(() -> engine.stats().queued() == 1);
+                waiting.close();
+                awaitUntil(() -> engine.stats().queued() == 0);   // left the queue while the slot is still held
+            }
+            long before = engine.stats().tokensGenerated();
+            java.net.Socket running = openRequest(one.url(), endless);
+            awaitUntil(() -> engine.stats().activeGenerations() == 1);
+            running.close();
+            awaitUntil(() -> engine.stats().activeGenerations() == 0);
+            assertThat(engine.stats().tokensGenerated() - before).isLessThan(400);
+            assertThat(Http.post(one.url() + CHAT, "{\"model\":\"course-tiny\",\"max_tokens\":2," + HI + "}").statusCode()).isEqualTo(200);
+        } finally {
+            one.stop();
+            services.close();
+        }
+    }
+
+    /** Sends a JSON POST to the chat endpoint and leaves the connection open without reading. */
+    private static java.net.Socket openRequest(String base, String body) throws Exception {
+        URI uri = URI.create(base);
+        java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** Waits (at most 20 s) until the condition holds; fails if it never does. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.currentTimeMillis()).as("condition not reached in 20 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     /** A streamed chat that cannot end early: both end-of-text tokens are banned. */
     static String endlessStream(Services services, int maxTokens) {
         var t = services.engine().tokenizer();

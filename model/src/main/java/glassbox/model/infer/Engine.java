@@ -32,6 +32,8 @@ import glassbox.model.tokenizer.StreamDecoder;
  * several slots interleave their generations token by token.
  */
 public final class Engine implements AutoCloseable {
+    /** How often a waiting request checks whether its client is still there. */
+    public static final long ABANDON_CHECK_MILLIS = 100;
     private final LoadedModel model;
     private final EngineOptions options;
     private final KvBufferCache kvCache;
@@ -130,7 +132,17 @@ public final class Engine implements AutoCloseable {
      * @throws EngineBusyException when the queue is full
      */
     public Slot acquire() {
-        return acquireSlot() ? new Slot() : null;
+        return acquire(() -> false);
+    }
+
+    /**
+     * Like {@link #acquire()}, but leaves the queue when {@code abandoned} turns true (its client
+     * went away), checked every {@link #ABANDON_CHECK_MILLIS} ms while waiting.
+     *
+     * @return the slot, or null if the wait was interrupted or abandoned
+     */
+    public Slot acquire(BooleanSupplier abandoned) {
+        return acquireSlot(abandoned) ? new Slot() : null;
     }
 
     /** Generates on a slot the caller already holds (and releases). */
@@ -348,8 +360,15 @@ public final class Engine implements AutoCloseable {
         return p;
     }
 
-    /** Waits for a slot, at most the queue timeout; false if interrupted. Throws as busy when the queue is full or the wait timed out. */
     private boolean acquireSlot() {
+        return acquireSlot(() -> false);
+    }
+
+    /**
+     * Waits for a slot, at most the queue timeout; false if interrupted or abandoned. Throws as
+     * busy when the queue is full or the wait timed out.
+     */
+    private boolean acquireSlot(BooleanSupplier abandoned) {
         if (slots.tryAcquire()) {
             return true;
         }
@@ -358,10 +377,19 @@ public final class Engine implements AutoCloseable {
             throw new EngineBusyException(waiting, 1);
         }
         try {
-            if (!slots.tryAcquire(options.queueTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                throw EngineBusyException.waitedTooLong(options.queueTimeout(), 1);
+            long deadline = System.nanoTime() + options.queueTimeout().toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw EngineBusyException.waitedTooLong(options.queueTimeout(), 1);
+                }
+                if (slots.tryAcquire(Math.min(left, ABANDON_CHECK_MILLIS * 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+                if (abandoned.getAsBoolean()) {
+                    return false;
+                }
             }
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,6 +16,7 @@ import glassbox.model.infer.GenerationRequest;
 import glassbox.model.infer.GenerationResult;
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.server.ApiError;
+import glassbox.server.ClientConnection;
 import glassbox.server.Json;
 import glassbox.server.RequestBody;
 import glassbox.server.Services;
@@ -88,9 +90,12 @@ public final class OpenAiApi {
         ctx.header("X-Trace-Id", traceId);
         Responses r = new Responses(id, chat ? "chat.completion" : "text_completion", model, created(), fingerprint, engine.tokenizer());
         // The slot is taken before any byte is sent, so "busy" is a plain 429 even for a stream.
-        Engine.Slot slot = p.fallback() != null ? null : engine.acquire();
+        // A client that leaves while waiting leaves the queue; one that leaves a non-streamed answer stops it.
+        BooleanSupplier gone = ClientConnection.gone(ctx);
+        Engine.Slot slot = p.fallback() != null ? null : engine.acquire(gone);
         if (p.fallback() == null && slot == null) {
-            throw new ApiError(503, "server_error", "The request was interrupted while waiting for a slot.", null, null, null);
+            throw new ApiError(499, "invalid_request_error", "The client closed the connection while waiting for a slot.", null,
+                    "client_closed_request", null);
         }
         try {
             if (s.stream()) {
@@ -98,7 +103,7 @@ public final class OpenAiApi {
             } else {
                 List<GenerationResult> results = new ArrayList<>();
                 for (int i = 0; i < s.n(); i++) {
-                    results.add(run(p, s, i, null, () -> false, slot));
+                    results.add(run(p, s, i, null, gone, slot));
                 }
                 store(traceId, model, s, p, results);
                 ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
