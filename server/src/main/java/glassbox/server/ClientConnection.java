@@ -49,8 +49,12 @@ public final class ClientConnection {
         };
     }
 
+    /** The connection's end point for HTTP/1.x only: under HTTP/2 one connection carries many requests, and is not this one's to read. */
     private static EndPoint endPoint(Context ctx) {
         Request base = Request.getBaseRequest(ctx.req());
-        return base == null || base.getHttpChannel() == null ? null : base.getHttpChannel().getEndPoint();
+        if (base == null || base.getHttpChannel() == null || !ctx.req().getProtocol().startsWith("HTTP/1.")) {
+            return null;
+        }
+        return base.getHttpChannel().getEndPoint();
     }
 }
