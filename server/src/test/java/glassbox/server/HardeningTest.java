@@ -289,6 +289,20 @@ class HardeningTest {
         }
     }
 
+    @Test
+    void theApiDescriptionSaysWhichEndpointsNeedTheKey() throws Exception {
+        JsonNode paths = Http.json(Http.get(TestServer.url() + "/openapi.json")).get("paths");
+        for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) paths::fields) {
+            for (var op : (Iterable<java.util.Map.Entry<String, JsonNode>>) path.getValue()::fields) {
+                String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
+                String where = method + " " + path.getKey();
+                boolean documented = op.getValue().has("security") && op.getValue().get("responses").has("401");
+                assertThat(documented).as(where).isEqualTo(ApiKeyGuard.isProtected(method, path.getKey().replace("{id}", "x").replace("{slug}", "x")));
+                assertThat(op.getValue().get("responses").has("403")).as(where).isTrue();
+            }
+        }
+    }
+
     /** A streamed chat that cannot end early: both end-of-text tokens are banned. */
     static String endlessStream(Services services, int maxTokens) {
         var t = services.engine().tokenizer();
