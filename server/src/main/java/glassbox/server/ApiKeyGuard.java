@@ -1,8 +1,6 @@
 package glassbox.server;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * The {@code --api-key} check. With a key, every {@code /v1/} endpoint and every {@code /api/}
@@ -15,7 +13,7 @@ final class ApiKeyGuard {
 
     /** @param key the key, or null for an open server */
     ApiKeyGuard(String key) {
-        this.keyDigest = key == null ? null : sha256(key);
+        this.keyDigest = key == null ? null : Sha256.of(key);
     }
 
     static boolean isProtected(String method, String path) {
@@ -43,7 +41,7 @@ final class ApiKeyGuard {
         }
         String given = authorization.startsWith("Bearer ") ? authorization.substring("Bearer ".length()) : "";
         // Digests have one length, so isEqual's time depends on neither the key's length nor its content.
-        if (!MessageDigest.isEqual(keyDigest, sha256(given))) {
+        if (!MessageDigest.isEqual(keyDigest, Sha256.of(given))) {
             return unauthorized("Incorrect API key provided.");
         }
         return null;
@@ -51,13 +49,5 @@ final class ApiKeyGuard {
 
     private static ApiError unauthorized(String message) {
         return new ApiError(401, "invalid_request_error", message, null, "invalid_api_key", null);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

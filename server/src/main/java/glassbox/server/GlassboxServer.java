@@ -1,8 +1,12 @@
 package glassbox.server;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +36,7 @@ public final class GlassboxServer {
             "/sampling", "/web/sampling.html",
             "/training", "/web/training.html");
 
-    private static final java.util.Set<String> BODY_METHODS = java.util.Set.of("POST", "PUT", "PATCH");
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
 
     private final ServerConfig config;
     private final Services services;
@@ -85,7 +89,7 @@ public final class GlassboxServer {
      * Before every route, in this order: security headers (so refusals carry them too), the host
      * and origin check, the API key, then the body, read within the size limit whatever its framing.
      */
-    private void guard(Context ctx) throws java.io.IOException {
+    private void guard(Context ctx) throws IOException {
         SecurityHeaders.apply(ctx);
         ApiError refused = hostGuard.check(ctx.header("Host"), ctx.header("Origin"));
         if (refused == null) {
@@ -101,8 +105,8 @@ public final class GlassboxServer {
 
     private void registerErrors() {
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
-        app.exception(ContextLengthExceededException.class, (e, ctx) ->
-                error(ctx, ApiError.invalid(e.getMessage(), "messages", "context_length_exceeded")));
+        app.exception(ContextLengthExceededException.class, (e, ctx) -> error(ctx, ApiError.invalid(e.getMessage(),
+                ctx.path().equals("/v1/completions") ? "prompt" : "messages", "context_length_exceeded")));
         app.exception(EngineBusyException.class, (e, ctx) ->
                 error(ctx, new ApiError(429, "rate_limit_error", e.getMessage(), null, "server_busy", e.retryAfterSeconds())));
         // No blanket IllegalArgumentException -> 400: bad input is refused as an ApiError where it is read,
@@ -150,10 +154,10 @@ public final class GlassboxServer {
         if (config.port() == 0) {
             return;
         }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
-        } catch (java.io.IOException | RuntimeException e) {
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+        } catch (IOException | RuntimeException e) {
             throw new ServerStartException(describe(config, e), e);
         }
     }

@@ -1,10 +1,12 @@
 package glassbox.server;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * DNS-rebinding and cross-site protection: a request is served only if its {@code Host} names
@@ -58,7 +60,7 @@ final class HostGuard {
             URI uri = new URI(o);
             return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                     && hostAllowed(unbracket(uri.getHost()));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;   // "null" (a sandboxed frame, a file) and anything unparseable
         }
     }
@@ -87,6 +89,6 @@ final class HostGuard {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

@@ -48,6 +48,14 @@ class HardeningTest {
     }
 
     @Test
+    void aLegacyPromptOverTheContextNamesThePrompt() throws Exception {
+        JsonNode e = error(Http.post(TestServer.url() + "/v1/completions", "{\"model\":\"course-tiny\",\"max_tokens\":10,\"prompt\":\""
+                + "attention ".repeat(700) + "\"}"), 400);
+        assertThat(e.get("code").asText()).isEqualTo("context_length_exceeded");
+        assertThat(e.get("param").asText()).isEqualTo("prompt");
+    }
+
+    @Test
     void aTinyTemperatureSamplesGreedilyWithFiniteLogprobs() throws Exception {
         HttpResponse<String> chat = Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\"," + HI
                 + ",\"max_tokens\":4,\"temperature\":1e-40,\"logprobs\":true,\"top_logprobs\":3,\"seed\":1}");

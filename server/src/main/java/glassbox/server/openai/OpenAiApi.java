@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +21,7 @@ import glassbox.server.ClientConnection;
 import glassbox.server.Json;
 import glassbox.server.RequestBody;
 import glassbox.server.Services;
+import glassbox.server.Sha256;
 import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
 import glassbox.model.infer.constraint.GroundingIndex;
@@ -202,15 +204,7 @@ public final class OpenAiApi {
     /** Who is asking, as far as the server can tell: the remote address and a digest of the Authorization header. */
     private static String client(Context ctx) {
         String auth = ctx.header("Authorization");
-        return ctx.ip() + "\u0000" + (auth == null ? "" : java.util.HexFormat.of().formatHex(sha256(auth)));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return ctx.ip() + "\u0000" + (auth == null ? "" : HexFormat.of().formatHex(Sha256.of(auth)));
     }
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,
