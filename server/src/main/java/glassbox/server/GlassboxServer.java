@@ -67,7 +67,7 @@ public final class GlassboxServer {
         app.before(this::guard);
         app.get("/health", ctx -> ctx.json(Map.of("status", "ok", "model", services.engine().info().name())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(services.metrics().render(services.engine().stats(), services.traces().size())));
+                .result(services.metrics().render(services.engine().stats(), services.traces().size(), services.traces().bytes())));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
         new OpenAiApi(services).register(app);
         new LabApi(services).register(app);
