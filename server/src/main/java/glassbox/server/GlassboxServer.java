@@ -53,6 +53,7 @@ public final class GlassboxServer {
             javalin.showJavalinBanner = false;
             javalin.useVirtualThreads = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             // One JSON style everywhere: snake_case, like the OpenAI API.
             javalin.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
             javalin.staticFiles.add(files -> {

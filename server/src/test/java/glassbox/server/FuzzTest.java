@@ -26,7 +26,8 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Random and mutated bodies against every POST endpoint of the real server: wrong types, huge
+ * Random and mutated bodies against every POST endpoint of the real server, and random path
+ * segments and query values against its GET endpoints: wrong types, huge
  * numbers, deep nesting, odd Unicode (escaped lone surrogates, NUL, bidi controls) and invalid
  * UTF-8. Whatever arrives, the answer is never a 5xx, a 4xx always has the OpenAI error shape,
  * no number in a 200 is NaN, and the server keeps answering {@code /health}. Tries are bounded
@@ -193,6 +194,39 @@ class FuzzTest {
             }
         } else {
             assertFinite(Json.MAPPER.readTree(r.body()), shown);
+        }
+    }
+
+    /** GET endpoints with random path segments and query values (percent-encoded, so any character arrives). */
+    @Provide
+    Arbitrary<String> getUrls() {
+        Arbitrary<String> any = Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(60), Arbitraries.of("", "0", "-1", "51", "99999999999",
+                "1e3", "AND (", "title:*", "\"unbalanced", "*", "%", "%E0%A4", "..", "../../etc/passwd", "\u0000"));
+        Arbitrary<String> encoded = any.map(v -> java.net.URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
+        return Arbitraries.oneOf(
+                Combinators.combine(encoded, encoded).as((q, k) -> "/api/search?q=" + q + "&k=" + k),
+                encoded.map(q -> "/api/search?q=" + q),
+                encoded.map(id -> "/api/traces/" + id),
+                encoded.map(id -> "/api/lessons/" + id),
+                encoded.map(id -> "/v1/models/" + id),
+                encoded.map(id -> "/inspect/" + id),
+                encoded.map(id -> "/course/" + id));
+    }
+
+    @Property(tries = 300)
+    void noGetGetsA5xx(@ForAll("getUrls") String path) throws Exception {
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(TestServer.url() + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String shown = "GET " + path + " -> " + r.statusCode() + " " + r.body().substring(0, Math.min(r.body().length(), 300));
+        String[] segments = path.split("[?]")[0].split("/");
+        Statistics.label("status").collect("/" + segments[1] + (segments.length > 2 ? "/" + segments[2].replaceAll("[^a-z].*", "") : ""),
+                r.statusCode());
+        assertThat(r.statusCode()).as(shown).isLessThan(500);
+        if (r.statusCode() >= 400 && !path.startsWith("/inspect/") && !path.startsWith("/course/")) {
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(shown).startsWith("application/json");
+            JsonNode e = Json.MAPPER.readTree(r.body()).get("error");
+            assertThat(e).as(shown).isNotNull();
+            assertThat(e.has("message") && e.has("type") && e.has("param") && e.has("code")).as(shown).isTrue();
         }
     }
 
