@@ -1,5 +1,5 @@
 // Chat with the tutor: streamed answers (SSE over fetch), citations into the course, sampling controls, stop, inspect.
-import { el, header, failure, showError, snippet, params } from './common.js';
+import { el, header, apiFetch, failure, showError, snippet, params } from './common.js';
 
 header('Chat');
 const app = document.getElementById('app');
@@ -66,7 +66,7 @@ async function ask() {
   const mode = request.grounding === 'passages' ? 'grounded' : 'free';
   let text = '', traceId = null, citations = null;
   try {
-    const res = await fetch('/v1/chat/completions', {
+    const res = await apiFetch('/v1/chat/completions', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request), signal: controller.signal });
     if (!res.ok) throw await failure(res);
     traceId = res.headers.get('X-Trace-Id');

@@ -37,14 +37,37 @@ export async function failure(res) {
   return new ApiFailure(res.status, message, Number(res.headers.get('Retry-After') || 0));
 }
 
+const KEY = 'glassbox-api-key';
+
+/**
+ * fetch() with the server's API key, when it has one: the key is asked once, on the first 401,
+ * and kept in this tab's session storage (gone when the tab closes).
+ */
+export async function apiFetch(url, init = {}) {
+  const send = () => {
+    const key = sessionStorage.getItem(KEY);
+    const headers = Object.assign({}, init.headers, key ? { Authorization: `Bearer ${key}` } : {});
+    return fetch(url, Object.assign({}, init, { headers }));
+  };
+  let res = await send();
+  if (res.status === 401) {
+    const key = window.prompt(sessionStorage.getItem(KEY) ? 'That API key was refused. API key:' : 'This server needs an API key:');
+    if (key) {
+      sessionStorage.setItem(KEY, key.trim());
+      res = await send();
+    }
+  }
+  return res;
+}
+
 export async function getJson(url) {
-  const res = await fetch(url);
+  const res = await apiFetch(url);
   if (!res.ok) throw await failure(res);
   return res.json();
 }
 
 export async function postJson(url, body, signal) {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal });
+  const res = await apiFetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal });
   if (!res.ok) throw await failure(res);
   return res.json();
 }
@@ -79,6 +102,15 @@ export function visible(text) {
 
 export function pct(p) {
   return p >= 0.1 ? `${(p * 100).toFixed(1)}%` : p >= 0.001 ? `${(p * 100).toFixed(2)}%` : p.toExponential(1);
+}
+
+/** A URL part decoded, or left as it is when its % escapes are malformed (decodeURIComponent would throw). */
+export function decoded(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch (_) {
+    return part;
+  }
 }
 
 export function params() {

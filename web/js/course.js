@@ -1,9 +1,9 @@
 // The course reader: sidebar, the lesson as sanitized HTML from the server, KaTeX formulas, prev/next, lab actions.
-import { el, header, getJson, showError } from './common.js';
+import { el, header, getJson, showError, decoded } from './common.js';
 
 header('Course');
 const app = document.getElementById('app');
-const slug = decodeURIComponent(location.pathname.replace(/^\/course\/?/, ''));
+const slug = decoded(location.pathname.replace(/^\/course\/?/, ''));
 const nav = el('nav', { class: 'lessons card', 'aria-label': 'Lessons' }, el('p', { class: 'loading', text: 'Loading lessons…' }));
 const article = el('article', { class: 'lesson card', id: 'lesson' }, el('p', { class: 'loading', text: 'Loading…' }));
 app.append(el('div', { class: 'course' }, nav, article));
@@ -42,7 +42,7 @@ function showLesson(lesson) {
       lesson.next ? el('a', { href: `/course/${lesson.next}`, rel: 'next', text: 'next lesson →' }) : el('span')));
   addLabActions(content, lesson);
   if (location.hash) {
-    const anchor = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const anchor = document.getElementById(decoded(location.hash.slice(1)));
     if (anchor) { anchor.scrollIntoView(); anchor.setAttribute('tabindex', '-1'); anchor.focus(); }
   }
 }

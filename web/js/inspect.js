@@ -1,12 +1,15 @@
 // The inspector: one answer's tokens, each token's candidates and filters, the passages a grounded answer copies,
 // attention per layer and head, the logit lens.
-import { el, header, getJson, showError, visible, pct } from './common.js';
+import { el, header, getJson, showError, visible, pct, decoded } from './common.js';
 
 header('Inspector');
 const app = document.getElementById('app');
-const traceId = decodeURIComponent(location.pathname.split('/').pop());
-const state = Object.assign({ token: 0, layer: 0, head: 0 }, Object.fromEntries(
-  [...new URLSearchParams(location.hash.slice(1))].map(([k, v]) => [k, Number(v) || 0])));
+const traceId = decoded(location.pathname.split('/').pop());
+// The URL's #token=&layer=&head= are only hints: kept as non-negative integers here, clamped to the trace once it is loaded.
+const state = { token: 0, layer: 0, head: 0 };
+for (const [k, v] of new URLSearchParams(location.hash.slice(1))) {
+  if (k in state) state[k] = Math.max(0, Math.floor(Number(v)) || 0);
+}
 let trace, choice, tokens;
 
 app.append(el('h1', { text: 'Inspector' }), el('p', { class: 'loading', id: 'status', text: 'Loading trace…' }));
@@ -23,6 +26,8 @@ async function load() {
   choice = trace.choices[0];
   tokens = trace.prompt_tokens.map(t => ({ ...t, prompt: true })).concat(choice.tokens.map(t => ({ ...t, prompt: false })));
   state.token = Math.min(state.token, Math.max(0, choice.tokens.length - 1));
+  state.layer = Math.min(state.layer, Math.max(0, (trace.layers || 1) - 1));
+  state.head = Math.min(state.head, Math.max(0, (trace.heads || 1) - 1));
   render();
 }
 

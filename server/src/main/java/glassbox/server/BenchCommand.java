@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code glassbox bench}: speed figures, one JSON line each. Benchmarks, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed; prints one JSON line per figure.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class, BenchCommand.Http.class,
-                BenchCommand.Tokenize.class})
+                BenchCommand.Tokenize.class, BenchCommand.Soak.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -122,6 +122,28 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             System.out.println(Json.write(DecodeBenchmark.prefill(model, promptTokens, threads, rounds)));
             return 0;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "Mixed loopback load (streamed or not, traced or not, completed or aborted) for a while; one JSON line with errors, "
+                    + "latency and heap after GC at start and end.")
+    static final class Soak implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
+        @Option(names = "--clients", defaultValue = "16") int clients;
+        @Option(names = "--minutes", defaultValue = "10") double minutes;
+        @Option(names = "--max-requests", defaultValue = "1000000", description = "Stop after this many requests even if time is left.")
+        long maxRequests;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || clients > 256 || minutes <= 0 || minutes > 24 * 60) {
+                System.err.println("glassbox: --clients must be 1..256 and --minutes 0..1440");
+                return 2;
+            }
+            Map<String, Object> out = SoakBenchmark.run(model, clients, minutes, maxRequests);
+            System.out.println(Json.write(out));
+            return (long) out.get("errors") == 0 && Boolean.TRUE.equals(out.get("health_ok")) ? 0 : 1;
         }
     }
 

@@ -1,13 +1,15 @@
 package glassbox.server;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 import glassbox.model.infer.ContextLengthExceededException;
 import glassbox.model.infer.EngineBusyException;
@@ -34,17 +36,24 @@ public final class GlassboxServer {
             "/sampling", "/web/sampling.html",
             "/training", "/web/training.html");
 
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+
     private final ServerConfig config;
     private final Services services;
+    private final HostGuard hostGuard;
+    private final ApiKeyGuard keyGuard;
     private final Javalin app;
 
     public GlassboxServer(ServerConfig config, Services services) {
         this.config = config;
         this.services = services;
+        this.hostGuard = new HostGuard(config);
+        this.keyGuard = new ApiKeyGuard(config.apiKey());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.useVirtualThreads = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             // One JSON style everywhere: snake_case, like the OpenAI API.
             javalin.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
             javalin.staticFiles.add(files -> {
@@ -56,10 +65,10 @@ public final class GlassboxServer {
                 javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> config.corsOrigins().forEach(rule::allowHost)));
             }
         });
-        app.before(this::checkLimitsAndAuth);
+        app.before(this::guard);
         app.get("/health", ctx -> ctx.json(Map.of("status", "ok", "model", services.engine().info().name())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(services.metrics().render(services.engine().stats(), services.traces().size())));
+                .result(services.metrics().render(services.engine().stats(), services.traces().size(), services.traces().bytes())));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
         new OpenAiApi(services).register(app);
         new LabApi(services).register(app);
@@ -77,31 +86,32 @@ public final class GlassboxServer {
         }
     }
 
-    private void checkLimitsAndAuth(Context ctx) {
-        long length = ctx.req().getContentLengthLong();
-        if (length > config.maxBodyBytes()) {
-            throw new ApiError(413, "invalid_request_error", "The request body is " + length + " bytes; the limit is "
-                    + config.maxBodyBytes() + " bytes.", null, "request_too_large", null);
+    /**
+     * Before every route, in this order: security headers (so refusals carry them too), the host
+     * and origin check, the API key, then the body, read within the size limit whatever its framing.
+     */
+    private void guard(Context ctx) throws IOException {
+        SecurityHeaders.apply(ctx);
+        ApiError refused = hostGuard.check(ctx.header("Host"), ctx.header("Origin"));
+        if (refused == null) {
+            refused = keyGuard.check(ctx.method().name(), ctx.path(), ctx.header("Authorization"));
         }
-        if (config.apiKey() != null && ctx.path().startsWith("/v1/") && !ctx.method().name().equals("OPTIONS")) {
-            String auth = ctx.header("Authorization");
-            if (auth == null || !auth.equals("Bearer " + config.apiKey())) {
-                throw new ApiError(401, "invalid_request_error", auth == null
-                        ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."
-                        : "Incorrect API key provided.", null, "invalid_api_key", null);
-            }
+        if (refused != null) {
+            throw refused;
+        }
+        if (BODY_METHODS.contains(ctx.method().name())) {
+            RequestBody.read(ctx, config.maxBodyBytes());
         }
     }
 
     private void registerErrors() {
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
-        app.exception(ContextLengthExceededException.class, (e, ctx) ->
-                error(ctx, ApiError.invalid(e.getMessage(), "messages", "context_length_exceeded")));
+        app.exception(ContextLengthExceededException.class, (e, ctx) -> error(ctx, ApiError.invalid(e.getMessage(),
+                ctx.path().equals("/v1/completions") ? "prompt" : "messages", "context_length_exceeded")));
         app.exception(EngineBusyException.class, (e, ctx) ->
                 error(ctx, new ApiError(429, "rate_limit_error", e.getMessage(), null, "server_busy", e.retryAfterSeconds())));
-        app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, ApiError.invalid(
-                "We could not parse the JSON body of your request: " + e.getOriginalMessage() + ".", null, "invalid_json")));
-        app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, ApiError.invalid(e.getMessage(), null)));
+        // No blanket IllegalArgumentException -> 400: bad input is refused as an ApiError where it is read,
+        // so anything else that escapes is the server's bug, logged and answered 500 below.
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiError(e.getStatus(), "invalid_request_error",
                 e.getMessage(), null, e.getStatus() == 413 ? "request_too_large" : null, null)));
         app.exception(Exception.class, (e, ctx) -> {
@@ -129,12 +139,28 @@ public final class GlassboxServer {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
             app.stop();
-            throw new ServerStartException(describe(e), e);
+            throw new ServerStartException(describe(config, e), e);
         }
     }
 
     public void stop() {
         app.stop();
+    }
+
+    /**
+     * Fails fast, before the model is loaded, when the port is already taken (e.g. a second server
+     * started on the same checkout). A free port is released at once; the real bind comes later.
+     */
+    public static void checkPortFree(ServerConfig config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+        } catch (IOException | RuntimeException e) {
+            throw new ServerStartException(describe(config, e), e);
+        }
     }
 
     public int port() {
@@ -149,7 +175,7 @@ public final class GlassboxServer {
         return services;
     }
 
-    private String describe(RuntimeException e) {
+    private static String describe(ServerConfig config, Exception e) {
         String where = config.host() + ":" + config.port();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {

@@ -23,23 +23,40 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", defaultValue = ".glassbox/index", description = "Index directory, rebuilt when the course changes.")
     Path index;
     @Option(names = "--prompts", defaultValue = "prompts") Path prompts;
-    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on /v1/* (default: $GLASSBOX_API_KEY, else open).")
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on /v1/* and the /api/* endpoints that run the model or show prompts"
+            + " (default: $GLASSBOX_API_KEY, else open).")
     String apiKey;
     @Option(names = "--cors", split = ",", description = "Origins allowed to call the API from a browser (default: none).")
     List<String> cors;
+    @Option(names = "--allowed-host", split = ",", description = "Host names the server answers to besides localhost, 127.0.0.1, ::1 and"
+            + " --host, e.g. the name a reverse proxy forwards ('*' = any; default: none).")
+    List<String> allowedHosts;
+    @Option(names = "--allowed-origin", split = ",", description = "Browser origins allowed to send requests besides those of the allowed"
+            + " hosts and --cors, e.g. https://course.example.org ('*' = any; default: none).")
+    List<String> allowedOrigins;
     @Option(names = "--max-body", defaultValue = "1048576", description = "Largest request body in bytes (default: ${DEFAULT-VALUE}).")
     long maxBody;
     @Option(names = "--slots", defaultValue = "1", description = "Generations that run at once (default: ${DEFAULT-VALUE}).")
     int slots;
     @Option(names = "--queue", defaultValue = "16", description = "Requests that may wait for a slot; more get 429 (default: ${DEFAULT-VALUE}).")
     int queue;
+    @Option(names = "--queue-timeout", defaultValue = "30", description = "Seconds a request may wait for a slot; then 429 with Retry-After"
+            + " (default: ${DEFAULT-VALUE}).")
+    int queueTimeout;
     @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         String key = apiKey != null ? apiKey : System.getenv("GLASSBOX_API_KEY");
-        ServerConfig config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads);
+        ServerConfig config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads,
+                allowedHosts, allowedOrigins, java.time.Duration.ofSeconds(Math.max(0, queueTimeout)));
+        try {
+            GlassboxServer.checkPortFree(config);
+        } catch (ServerStartException e) {
+            System.err.println("glassbox: " + e.getMessage());
+            return 1;
+        }
         Services services;
         try {
             services = Services.load(config, System.err);

@@ -1,17 +1,25 @@
 package glassbox.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+
+import glassbox.model.infer.EngineOptions;
 
 /**
  * Everything the server needs to start; built by the CLI or by tests.
  *
- * @param apiKey       when set, {@code /v1/*} requires {@code Authorization: Bearer <key>}
- * @param corsOrigins  origins allowed to call the API from a browser (empty: CORS off)
- * @param maxBodyBytes larger request bodies get 413
+ * @param apiKey         when set, {@code /v1/*} and the lab endpoints that run the model or show
+ *                       prompts require {@code Authorization: Bearer <key>}
+ * @param corsOrigins    origins allowed to call the API from a browser (empty: CORS off)
+ * @param maxBodyBytes   larger request bodies get 413, whatever their framing
+ * @param allowedHosts   host names accepted in {@code Host} besides the loopback names and the bound host
+ * @param allowedOrigins origins accepted in {@code Origin} besides those of the accepted hosts and {@code corsOrigins}
+ * @param queueTimeout   how long a request may wait for a generation slot before it gets 429
  */
 public record ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
-                           String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads) {
+                           String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads,
+                           List<String> allowedHosts, List<String> allowedOrigins, Duration queueTimeout) {
     public static final long DEFAULT_MAX_BODY = 1L << 20;
 
     public ServerConfig {
@@ -22,7 +30,17 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
         }
         corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+        queueTimeout = queueTimeout == null ? EngineOptions.DEFAULT_QUEUE_TIMEOUT : queueTimeout;
+    }
+
+    /** Without extra allowed hosts or origins: only loopback names and the bound host are accepted. */
+    public ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
+                        String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads) {
+        this(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
+                List.of(), List.of(), EngineOptions.DEFAULT_QUEUE_TIMEOUT);
     }
 
     /** The defaults of {@code ./scripts/serve}, relative to the repository root. */
@@ -32,14 +50,27 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, key, corsOrigins, maxBodyBytes, slots, queue, threads);
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, key, corsOrigins, maxBodyBytes, slots, queue, threads,
+                allowedHosts, allowedOrigins, queueTimeout);
     }
 
     public ServerConfig withLimits(long bodyBytes, int newSlots, int newQueue) {
-        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, bodyBytes, newSlots, newQueue, threads);
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, bodyBytes, newSlots, newQueue, threads,
+                allowedHosts, allowedOrigins, queueTimeout);
     }
 
     public ServerConfig withCors(List<String> origins) {
-        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, origins, maxBodyBytes, slots, queue, threads);
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, origins, maxBodyBytes, slots, queue, threads,
+                allowedHosts, allowedOrigins, queueTimeout);
+    }
+
+    public ServerConfig withAllowedHosts(List<String> hosts, List<String> origins) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
+                hosts, origins, queueTimeout);
+    }
+
+    public ServerConfig withQueueTimeout(Duration timeout) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
+                allowedHosts, allowedOrigins, timeout);
     }
 }

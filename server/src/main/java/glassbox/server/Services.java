@@ -23,8 +23,9 @@ public record Services(Engine engine, Course course, CourseIndex index, Tutor tu
         PromptTemplates prompts = PromptTemplates.load(config.promptsDir());
         progress.println("loading model " + config.modelDir() + "...");
         Engine engine = Engine.load(config.modelDir(),
-                new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes()));
-        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_CAPACITY),
+                new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes(),
+                        config.queueTimeout()));
+        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES),
                 new Metrics());
     }
 

@@ -39,6 +39,27 @@ class HealthEndpointTest {
     }
 
     @Test
+    void aSecondServerOnATakenPortStopsBeforeLoadingTheModel() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream before = System.err;
+            int code;
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                // a model directory that does not exist: only a port check made before loading can name the port
+                code = new picocli.CommandLine(new ServeCommand()).execute("--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()),
+                        "--model", "target/no-such-model", "--course", TestServer.ROOT.resolve("course").toString(),
+                        "--prompts", TestServer.ROOT.resolve("prompts").toString(), "--index", "target/test-index");
+            } finally {
+                System.setErr(before);
+            }
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("--port").doesNotContain("no-such-model");
+        }
+    }
+
+    @Test
     void outOfRangePortIsRejected() {
         ServerConfig c = TestServer.config();
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 70_000, c.modelDir(), c.courseDir(), c.indexDir(), c.promptsDir(),

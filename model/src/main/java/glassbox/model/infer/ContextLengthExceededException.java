@@ -8,7 +8,7 @@ public final class ContextLengthExceededException extends RuntimeException {
 
     public ContextLengthExceededException(int promptTokens, int maxTokens, int contextLength) {
         super("This model's maximum context length is " + contextLength + " tokens. However, you requested "
-                + (promptTokens + maxTokens) + " tokens (" + promptTokens + " in the prompt, " + maxTokens
+                + ((long) promptTokens + maxTokens) + " tokens (" + promptTokens + " in the prompt, " + maxTokens
                 + " for the completion). Please reduce the prompt or the maximum number of tokens.");
         this.promptTokens = promptTokens;
         this.maxTokens = maxTokens;

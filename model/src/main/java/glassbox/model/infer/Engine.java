@@ -32,6 +32,8 @@ import glassbox.model.tokenizer.StreamDecoder;
  * several slots interleave their generations token by token.
  */
 public final class Engine implements AutoCloseable {
+    /** How often a waiting request checks whether its client is still there. */
+    public static final long ABANDON_CHECK_MILLIS = 100;
     private final LoadedModel model;
     private final EngineOptions options;
     private final KvBufferCache kvCache;
@@ -71,10 +73,10 @@ public final class Engine implements AutoCloseable {
         return model.info().dir();
     }
 
-    /** Refuses a prompt that cannot fit before any work is done. */
+    /** Refuses a prompt that cannot fit before any work is done (summed in long: a max of 2^31-1 must not wrap). */
     public void checkFits(int promptTokens, int maxTokens) {
         int ctx = model.info().contextLength();
-        if (promptTokens + maxTokens > ctx) {
+        if ((long) promptTokens + maxTokens > ctx) {
             throw new ContextLengthExceededException(promptTokens, maxTokens, ctx);
         }
     }
@@ -130,7 +132,17 @@ public final class Engine implements AutoCloseable {
      * @throws EngineBusyException when the queue is full
      */
     public Slot acquire() {
-        return acquireSlot() ? new Slot() : null;
+        return acquire(() -> false);
+    }
+
+    /**
+     * Like {@link #acquire()}, but leaves the queue when {@code abandoned} turns true (its client
+     * went away), checked every {@link #ABANDON_CHECK_MILLIS} ms while waiting.
+     *
+     * @return the slot, or null if the wait was interrupted or abandoned
+     */
+    public Slot acquire(BooleanSupplier abandoned) {
+        return acquireSlot(abandoned) ? new Slot() : null;
     }
 
     /** Generates on a slot the caller already holds (and releases). */
@@ -162,6 +174,9 @@ public final class Engine implements AutoCloseable {
                 : new KvSessions.Session(kvCache.getEphemeralKvBuffer());
         try {
             int reused = Math.min(commonPrefix(session.tokens, prompt), n - 1);
+            // From here on the cache past `reused` is overwritten: until this run completes, only the
+            // reused prefix is known good, so a run that throws half-way leaves no stale prefix behind.
+            session.tokens = Arrays.copyOf(prompt, reused);
             TraceRecorder recorder = trace.needsCapture()
                     ? new TraceRecorder(probe(), n - 1, trace.attention() ? Math.min(n, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS) : 0,
                     trace.logitLens())
@@ -345,8 +360,15 @@ public final class Engine implements AutoCloseable {
         return p;
     }
 
-    /** Waits for a slot; false if interrupted. Throws when the wait queue is full. */
     private boolean acquireSlot() {
+        return acquireSlot(() -> false);
+    }
+
+    /**
+     * Waits for a slot, at most the queue timeout; false if interrupted or abandoned. Throws as
+     * busy when the queue is full or the wait timed out.
+     */
+    private boolean acquireSlot(BooleanSupplier abandoned) {
         if (slots.tryAcquire()) {
             return true;
         }
@@ -355,8 +377,19 @@ public final class Engine implements AutoCloseable {
             throw new EngineBusyException(waiting, 1);
         }
         try {
-            slots.acquire();
-            return true;
+            long deadline = System.nanoTime() + options.queueTimeout().toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw EngineBusyException.waitedTooLong(options.queueTimeout(), 1);
+                }
+                if (slots.tryAcquire(Math.min(left, ABANDON_CHECK_MILLIS * 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+                if (abandoned.getAsBoolean()) {
+                    return false;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -141,12 +141,17 @@ public final class Sampler {
                 (float) entropy, (float) (probs[chosen] / keptMass), draw, keep, cut, List.copyOf(candidates));
     }
 
-    /** exp((x - max) / t), normalised; minus infinity gives exactly 0. */
+    /**
+     * exp((x - max) / t), normalised; minus infinity gives exactly 0. The difference is taken
+     * before dividing: with a tiny t, {@code x / t} alone overflows to infinity and
+     * {@code ∞ - ∞} is NaN, while {@code (x - max) / t} is 0 for the maximum and -∞ (probability 0)
+     * for the rest, so the distribution tends to greedy as it should.
+     */
     private static double[] softmax(float[] x, float max, float t) {
         double[] p = new double[x.length];
         double sum = 0;
         for (int i = 0; i < x.length; i++) {
-            p[i] = x[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(x[i] / t - max / t);
+            p[i] = x[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(((double) x[i] - max) / t);
             sum += p[i];
         }
         for (int i = 0; i < x.length; i++) {

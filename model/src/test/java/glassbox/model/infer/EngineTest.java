@@ -166,6 +166,13 @@ class EngineTest {
     }
 
     @Test
+    void aMaxTokensNearIntMaxIsRefusedWithoutWrapping() {
+        assertThatThrownBy(() -> engine.checkFits(5, Integer.MAX_VALUE))
+                .isInstanceOf(ContextLengthExceededException.class)
+                .hasMessageContaining(String.valueOf(5L + Integer.MAX_VALUE)).hasMessageNotContaining("-");
+    }
+
+    @Test
     void generationFillsTheContextToTheLastPositionWithoutCrashing() {
         int[] p = new int[40];
         for (int i = 0; i < p.length; i++) {
@@ -206,6 +213,26 @@ class EngineTest {
     }
 
     @Test
+    void aGenerationThatFailsHalfWayLeavesNoStalePrefixInItsSession() {
+        SamplingParams s = samplingThatNeverEnds(3);
+        int[] first = prompt(0);
+        GenerationResult r1 = engine.generate(request(first, 6, s, TraceOptions.OFF, "fails-half-way"), null, null);
+        // Another prompt in the same session overwrites the cache past their common prefix, then fails mid-generation.
+        assertThatThrownBy(() -> engine.generate(request(prompt(1), 6, s, TraceOptions.OFF, "fails-half-way"), (text, tokens) -> {
+            throw new IllegalStateException("the client went away");
+        }, null)).hasMessageContaining("went away");
+        // The first conversation goes on: its old prefix must not be reused over the overwritten cache.
+        int[] followUp = new int[first.length + r1.completion().length + 1];
+        System.arraycopy(first, 0, followUp, 0, first.length);
+        System.arraycopy(r1.completion(), 0, followUp, first.length, r1.completion().length);
+        followUp[followUp.length - 1] = first[0];
+        GenerationResult resumed = engine.generate(request(followUp, 4, SamplingParams.greedy(), TraceOptions.OFF, "fails-half-way"), null, null);
+        GenerationResult fresh = engine.generate(request(followUp, 4, SamplingParams.greedy(), TraceOptions.OFF, null), null, null);
+        assertThat(resumed.cachedTokens()).isLessThan(first.length);
+        assertThat(resumed.completion()).containsExactly(fresh.completion());
+    }
+
+    @Test
     void cancellingStopsWithinOneToken() {
         AtomicInteger seen = new AtomicInteger();
         SamplingParams s = samplingThatNeverEnds(9);
@@ -238,6 +265,33 @@ class EngineTest {
             holder.join();
         }
         assertThat(engine.generate(request(prompt(1), 2, SamplingParams.greedy(), TraceOptions.OFF, null), null, null).completion()).isNotEmpty();
+    }
+
+    @Test
+    void aWaitInTheQueueEndsAsBusyInsteadOfBlocking() throws Exception {
+        try (Engine queued = Engine.load(dir.resolve("model"), new EngineOptions(0, 1, 1, 1L << 30, java.time.Duration.ofMillis(50)))) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> queued.generate(request(prompt(0), 3, SamplingParams.greedy(), TraceOptions.OFF, null),
+                    (t, tokens) -> {
+                        started.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, null));
+            holder.start();
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            try {
+                assertThatThrownBy(() -> queued.generate(request(prompt(1), 3, SamplingParams.greedy(), TraceOptions.OFF, null), null, null))
+                        .isInstanceOf(EngineBusyException.class).hasMessageContaining("within");
+                assertThat(queued.stats().queued()).isZero();
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+        }
     }
 
     @Test

@@ -49,6 +49,21 @@ class SamplerTest {
     }
 
     @Test
+    void aTemperatureTooSmallForFloatDivisionActsGreedyWithFiniteNumbers() {
+        for (float t : new float[] {1e-40f, Float.MIN_VALUE, 1e-30f}) {
+            SamplingStep step = new Sampler(params(t, 0, 1f, 0f, 1), 5).next(new float[]{0.1f, 3f, -1f, 2.9f}, null);
+            assertThat(step.tokenId()).as("T=%s", t).isEqualTo(1);
+            assertThat(step.logprob()).as("T=%s", t).isFinite().isEqualTo(0f);
+            assertThat(step.prob()).isEqualTo(1f);
+            assertThat(step.entropy()).isFinite();
+            assertThat(step.sampledProb()).isFinite();
+            for (Candidate c : step.candidates()) {
+                assertThat(c.prob()).as("T=%s", t).isFinite();
+            }
+        }
+    }
+
+    @Test
     void topPKeepsTheSmallestPrefixReachingP() {
         // 0.5 + 0.2 = 0.7 < 0.8, + 0.15 = 0.85 >= 0.8: three survive.
         SamplingStep step = new Sampler(params(1f, 0, 0.8f, 0f, 1), 5).next(FIVE, null);

@@ -19,6 +19,7 @@ import glassbox.rag.course.Lesson;
 import glassbox.rag.course.Section;
 import glassbox.server.ApiError;
 import glassbox.server.Json;
+import glassbox.server.RequestBody;
 import glassbox.server.Services;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -46,18 +47,14 @@ public final class LabApi {
         app.get("/api/search", this::search);
         app.get("/api/traces/{id}", ctx -> ctx.json(services.traces().get(ctx.pathParam("id"))
                 .orElseThrow(() -> ApiError.notFound("No trace '" + ctx.pathParam("id") + "': it never existed or was dropped "
-                        + "(the server keeps the last " + TraceStore.DEFAULT_CAPACITY + ").", "trace_not_found"))));
+                        + "(the server keeps the most recent ones, up to " + (services.traces().budgetBytes() >> 20) + " MiB).", "trace_not_found"))));
         app.get("/api/lessons", ctx -> ctx.json(services.course().lessons().stream().map(this::summary).toList()));
         app.get("/api/lessons/{slug}", this::lesson);
         app.get("/api/model", this::model);
     }
 
-    private JsonNode body(Context ctx) throws IOException {
-        JsonNode n = Json.MAPPER.readTree(ctx.bodyAsBytes());
-        if (n == null || !n.isObject()) {
-            throw ApiError.invalid("The request body must be a JSON object.", null);
-        }
-        return n;
+    private static JsonNode body(Context ctx) {
+        return RequestBody.json(ctx);
     }
 
     private static String text(JsonNode body, String field) {
@@ -98,7 +95,8 @@ public final class LabApi {
         int[] out = new int[ids.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode id = ids.get(i);
-            if (!id.isIntegralNumber() || id.asLong() < 0 || id.asLong() >= tokenizer.vocabSize()) {
+            // canConvertToInt first: asLong() wraps a big integer such as 2^64 to 0.
+            if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0 || id.asInt() >= tokenizer.vocabSize()) {
                 throw ApiError.invalid("ids[" + i + "] = " + id + " is not a token id (0.." + (tokenizer.vocabSize() - 1) + ").", "ids");
             }
             out[i] = id.asInt();

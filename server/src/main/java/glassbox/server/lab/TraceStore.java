@@ -1,5 +1,6 @@
 package glassbox.server.lab;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -7,36 +8,60 @@ import java.util.UUID;
 
 /**
  * The last traces in memory, least recently used dropped first, so the inspector can open an
- * answer after it was streamed. A trace is whatever JSON-ready object the API built.
+ * answer after it was streamed. A trace is whatever JSON-ready object the API built. The store is
+ * bounded by the bytes its traces hold (estimated), not by their count: one traced request with
+ * attention over many tokens can hold a hundred megabytes. The newest trace is always kept.
  */
 public final class TraceStore {
-    public static final int DEFAULT_CAPACITY = 64;
-    private final int capacity;
-    private final Map<String, Object> traces;
+    public static final long DEFAULT_BUDGET_BYTES = 256L << 20;
 
-    public TraceStore(int capacity) {
-        this.capacity = capacity;
-        this.traces = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-                return size() > TraceStore.this.capacity;
-            }
-        };
+    private record Entry(Object trace, long bytes) {
+    }
+
+    private final long budgetBytes;
+    private final Map<String, Entry> traces = new LinkedHashMap<>(16, 0.75f, true);
+    private long bytes;
+
+    public TraceStore(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
     }
 
     public static String newId() {
         return "trace-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
 
-    public synchronized void put(String id, Object trace) {
-        traces.put(id, trace);
+    public void put(String id, Object trace) {
+        long size = ObjectSize.of(trace);   // measured outside the lock
+        synchronized (this) {
+            Entry old = traces.put(id, new Entry(trace, size));
+            bytes += size - (old == null ? 0 : old.bytes());
+            Iterator<Map.Entry<String, Entry>> eldest = traces.entrySet().iterator();
+            while (bytes > budgetBytes && traces.size() > 1) {
+                Map.Entry<String, Entry> e = eldest.next();
+                if (e.getKey().equals(id)) {
+                    continue;
+                }
+                bytes -= e.getValue().bytes();
+                eldest.remove();
+            }
+        }
     }
 
     public synchronized Optional<Object> get(String id) {
-        return Optional.ofNullable(traces.get(id));
+        Entry e = traces.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.trace());
     }
 
     public synchronized int size() {
         return traces.size();
+    }
+
+    /** The estimated bytes the kept traces hold. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    public long budgetBytes() {
+        return budgetBytes;
     }
 }

@@ -23,7 +23,12 @@ final class ChatMessages {
         if (node.isEmpty()) {
             throw ApiError.invalid("'messages' must contain at least one message.", "messages", "empty_array");
         }
+        if (node.size() > RequestLimits.MAX_MESSAGES) {
+            throw ApiError.invalid("'messages' holds " + node.size() + " messages; the limit is " + RequestLimits.MAX_MESSAGES + ".", "messages",
+                    "array_above_max_length");
+        }
         List<ChatFormat.Message> out = new ArrayList<>();
+        int chars = 0;
         for (int i = 0; i < node.size(); i++) {
             JsonNode m = node.get(i);
             String where = "messages[" + i + "]";
@@ -41,7 +46,10 @@ final class ChatMessages {
                 default -> throw ApiError.invalid("Invalid value: '" + roleNode.asText() + "'. Supported roles are 'system', 'developer', "
                         + "'user' and 'assistant'.", where + ".role", "invalid_value");
             };
-            out.add(new ChatFormat.Message(role, content(m.get("content"), where + ".content")));
+            String content = content(m.get("content"), where + ".content");
+            chars += content.length();
+            RequestLimits.checkText(chars, "messages");
+            out.add(new ChatFormat.Message(role, content));
         }
         return out;
     }

@@ -62,6 +62,12 @@ record CompletionSettings(String model, Integer maxTokens, SamplingParams sampli
         float frequency = (float) f.number("frequency_penalty", 0, -2, 2);
         Long seed = f.longValue("seed");
         List<String> stop = f.stringOrList("stop", 4);
+        for (String st : stop) {
+            if (st.isEmpty() || st.length() > RequestLimits.MAX_STOP_CHARS) {
+                throw ApiError.invalid("Each 'stop' string must hold 1 to " + RequestLimits.MAX_STOP_CHARS + " characters, got " + st.length() + ".",
+                        "stop", "invalid_value");
+            }
+        }
         int n = f.integer("n", 1, 1, MAX_N);
         boolean logprobs;
         int topLogprobs;

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HexFormat;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,8 +17,11 @@ import glassbox.model.infer.GenerationRequest;
 import glassbox.model.infer.GenerationResult;
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.server.ApiError;
+import glassbox.server.ClientConnection;
 import glassbox.server.Json;
+import glassbox.server.RequestBody;
 import glassbox.server.Services;
+import glassbox.server.Sha256;
 import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
 import glassbox.model.infer.constraint.GroundingIndex;
@@ -76,21 +81,24 @@ public final class OpenAiApi {
     }
 
     private void complete(Context ctx, boolean chat) throws IOException {
-        JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        JsonNode body = RequestBody.json(ctx);
         Fields f = new Fields(body);
         CompletionSettings s = CompletionSettings.parse(f, chat, engine.info().vocabSize());
         List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
         String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
         String model = knownModel(s.model());
-        PreparedPrompt p = prepare(model, s, messages, prompt);
+        PreparedPrompt p = prepare(model, s, client(ctx), messages, prompt);
         String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
         String traceId = TraceStore.newId();
         ctx.header("X-Trace-Id", traceId);
         Responses r = new Responses(id, chat ? "chat.completion" : "text_completion", model, created(), fingerprint, engine.tokenizer());
         // The slot is taken before any byte is sent, so "busy" is a plain 429 even for a stream.
-        Engine.Slot slot = p.fallback() != null ? null : engine.acquire();
+        // A client that leaves while waiting leaves the queue; one that leaves a non-streamed answer stops it.
+        BooleanSupplier gone = ClientConnection.gone(ctx);
+        Engine.Slot slot = p.fallback() != null ? null : engine.acquire(gone);
         if (p.fallback() == null && slot == null) {
-            throw new ApiError(503, "server_error", "The request was interrupted while waiting for a slot.", null, null, null);
+            throw new ApiError(499, "invalid_request_error", "The client closed the connection while waiting for a slot.", null,
+                    "client_closed_request", null);
         }
         try {
             if (s.stream()) {
@@ -98,7 +106,7 @@ public final class OpenAiApi {
             } else {
                 List<GenerationResult> results = new ArrayList<>();
                 for (int i = 0; i < s.n(); i++) {
-                    results.add(run(p, s, i, null, () -> false, slot));
+                    results.add(run(p, s, i, null, gone, slot));
                 }
                 store(traceId, model, s, p, results);
                 ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
@@ -118,8 +126,13 @@ public final class OpenAiApi {
         return model.equals(TUTOR) ? p.citations() : null;
     }
 
-    private PreparedPrompt prepare(String model, CompletionSettings s, List<ChatFormat.Message> messages, String prompt) {
+    private PreparedPrompt prepare(String model, CompletionSettings s, String client, List<ChatFormat.Message> messages, String prompt) {
         int ctxLen = engine.info().contextLength();
+        if (s.maxTokens() != null && s.maxTokens() >= ctxLen) {
+            // No prompt fits beside it: refused before retrieval or tokenizing, whatever the prompt.
+            throw ApiError.invalid("This model's maximum context length is " + ctxLen + " tokens, prompt included; you requested "
+                    + s.maxTokens() + " tokens for the completion. Please reduce max_tokens.", "max_tokens", "context_length_exceeded");
+        }
         if (model.equals(TUTOR)) {
             List<ChatFormat.Message> conversation = messages.isEmpty() ? List.of(new ChatFormat.Message("user", prompt)) : messages;
             int answer = s.maxTokens() != null ? s.maxTokens() : DEFAULT_TUTOR_MAX_TOKENS;
@@ -128,7 +141,7 @@ public final class OpenAiApi {
                 return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null);
             }
             int[] ids = ChatFormat.encode(engine.tokenizer(), tp.messages(), true);
-            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, conversation), tp.citations(),
+            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation), tp.citations(),
                     null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations(), lastQuestion(conversation)));
         }
         if (s.grounding() == CompletionSettings.Grounding.PASSAGES) {
@@ -141,7 +154,7 @@ public final class OpenAiApi {
             throw ApiError.invalid("The prompt is empty.", "prompt");
         }
         return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_MAX_TOKENS),
-                messages.isEmpty() ? null : session(s, messages), List.of(), null, null);
+                messages.isEmpty() ? null : session(s, client, messages), List.of(), null, null);
     }
 
     /**
@@ -175,13 +188,24 @@ public final class OpenAiApi {
         return Math.min(cap, ctxLen - promptTokens);
     }
 
-    /** A conversation's KV session: keyed by the user and the conversation's first question, so a follow-up finds it. */
-    private static String session(CompletionSettings s, List<ChatFormat.Message> messages) {
+    /**
+     * A conversation's KV session: keyed by the client (its address and credentials), the user and
+     * the conversation's first question, so a follow-up finds it, while another client asking the
+     * same first question gets a cache of its own: {@code cached_tokens} cannot tell it what someone
+     * else asked.
+     */
+    private static String session(CompletionSettings s, String client, List<ChatFormat.Message> messages) {
         if (s.n() > 1) {
             return null;
         }
         String first = messages.stream().filter(m -> m.role().equals("user")).map(ChatFormat.Message::content).findFirst().orElse("");
-        return s.model() + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
+        return s.model() + "\u0000" + client + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
+    }
+
+    /** Who is asking, as far as the server can tell: the remote address and a digest of the Authorization header. */
+    private static String client(Context ctx) {
+        String auth = ctx.header("Authorization");
+        return ctx.ip() + "\u0000" + (auth == null ? "" : HexFormat.of().formatHex(Sha256.of(auth)));
     }
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,

@@ -22,7 +22,7 @@ public final class Metrics {
         }
     }
 
-    public String render(EngineStats engine, int traces) {
+    public String render(EngineStats engine, int traces, long traceBytes) {
         StringBuilder sb = new StringBuilder();
         sb.append("# HELP glassbox_requests_total HTTP requests by route and status.\n");
         sb.append("# TYPE glassbox_requests_total counter\n");
@@ -39,6 +39,10 @@ public final class Metrics {
         gauge(sb, "glassbox_kv_bytes", "gauge", "KV-cache memory reserved by kept sessions.", engine.kvBytes());
         gauge(sb, "glassbox_kv_evictions_total", "counter", "Sessions evicted by the memory budget.", engine.evictions());
         gauge(sb, "glassbox_traces_stored", "gauge", "Traces held for the inspector.", traces);
+        gauge(sb, "glassbox_traces_bytes", "gauge", "Estimated memory of the traces held (bounded by the store's budget).", traceBytes);
+        Runtime rt = Runtime.getRuntime();
+        gauge(sb, "glassbox_heap_used_bytes", "gauge", "Java heap in use (before any GC).", rt.totalMemory() - rt.freeMemory());
+        gauge(sb, "glassbox_heap_max_bytes", "gauge", "Java heap limit.", rt.maxMemory());
         return sb.toString();
     }
 
