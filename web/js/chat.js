@@ -16,7 +16,7 @@ const temperature = el('input', { id: 'temperature', type: 'number', min: 0, max
 const topK = el('input', { id: 'top-k', type: 'number', min: 0, max: 4096, step: 1, value: 40 });
 const topP = el('input', { id: 'top-p', type: 'number', min: 0.01, max: 1, step: 'any', value: 0.9 });
 const seed = el('input', { id: 'seed', type: 'number', step: 1, value: 7 });
-const maxTokens = el('input', { id: 'max-tokens', type: 'number', min: 1, max: 400, step: 1, value: 120 });
+const maxTokens = el('input', { id: 'max-tokens', type: 'number', min: 1, max: 400, step: 1, value: 160 });
 const record = el('input', { id: 'record-attention', type: 'checkbox', checked: true });
 // Grounded decoding (glassbox-tutor only): checked, the answer may only copy sentences from the retrieved passages.
 const grounding = el('input', { id: 'grounding-switch', type: 'checkbox', checked: true });
@@ -59,7 +59,7 @@ async function ask() {
   const request = {
     model: model.value, stream: true, messages: history.slice(),
     temperature: number(temperature, 0.7), top_k: number(topK, 0), top_p: number(topP, 1), seed: number(seed, 0),
-    max_tokens: number(maxTokens, 120), trace: { attention: record.checked, logit_lens: record.checked },
+    max_tokens: number(maxTokens, 160), trace: { attention: record.checked, logit_lens: record.checked },
   };
   // Only the tutor grounds its answers (it has passages); course-tiny always generates freely.
   if (request.model === 'glassbox-tutor') request.grounding = grounding.checked ? 'passages' : 'off';

@@ -41,10 +41,10 @@ class TutorEvalTest {
         assertThat(grounded.groundedShare()).isGreaterThanOrEqualTo(0.95);
         assertThat(grounded.courseShare()).isGreaterThanOrEqualTo(0.95);
         assertThat(grounded.cleanStopRate()).isGreaterThanOrEqualTo(0.95);
-        assertThat(grounded.meanAnswerTokens()).isBetween(10.0, 80.0);
+        assertThat(grounded.meanAnswerTokens()).isBetween(10.0, 100.0);
     }
 
-    /** Measured with the committed model: cite@3 0.856, key terms 0.528 (see the model card); the floors leave a little room. */
-    static final double CITE_AT_3 = 0.82;
-    static final double KEY_TERMS = 0.48;
+    /** Measured with the committed model: cite@3 0.889, key terms 0.583 (see the model card); the floors leave a little room. */
+    static final double CITE_AT_3 = 0.85;
+    static final double KEY_TERMS = 0.54;
 }
