@@ -14,13 +14,16 @@ import glassbox.rag.course.Section;
  * Cuts lessons into chunks by {@code ##} section. A section longer than {@link #WINDOW_WORDS}
  * words becomes overlapping windows ({@link #OVERLAP_WORDS} shared words), so a sentence near
  * a cut is still found with its neighbours. Glossary terms join the key terms of the lesson
- * they point to: a question about a term finds the lesson that teaches it.
+ * they point to: a question about a term finds the lesson that teaches it. A lesson's Further reading
+ * is not indexed: a list of papers is nothing the tutor should quote as an explanation.
  */
 public final class Chunker {
     public static final int WINDOW_WORDS = 220;
     public static final int OVERLAP_WORDS = 40;
 
-    private static final Pattern MARKUP = Pattern.compile("\\*\\*|__|`|^#+\\s*", Pattern.MULTILINE);
+    private static final Pattern MARKUP = Pattern.compile("\\*\\*|__|`|^#+\\s*|^<details><summary>Answer</summary>$|^</details>$",
+            Pattern.MULTILINE);
+    private static final Pattern LINK = Pattern.compile("\\[([^\\]]+)]\\([^)\\s]+\\)");
 
     private Chunker() {
     }
@@ -35,6 +38,9 @@ public final class Chunker {
                 }
             }
             for (Section s : lesson.sections()) {
+                if (!indexed(s)) {
+                    continue;
+                }
                 for (String window : windows(plain(s.text()))) {
                     chunks.add(new Chunk(lesson.slug(), lesson.title(), lesson.summary(), s.heading(), s.anchor(),
                             s.position(), terms.toString(), window));
@@ -44,9 +50,13 @@ public final class Chunker {
         return chunks;
     }
 
-    /** Markdown emphasis and code marks removed; formulas and words kept. */
+    static boolean indexed(Section s) {
+        return !s.heading().equalsIgnoreCase(Lesson.FURTHER_READING);
+    }
+
+    /** Markdown emphasis, code marks, answer tags and link targets removed; formulas and words kept. */
     static String plain(String markdown) {
-        return MARKUP.matcher(markdown).replaceAll("").strip();
+        return MARKUP.matcher(LINK.matcher(markdown).replaceAll("$1")).replaceAll("").strip();
     }
 
     static List<String> windows(String text) {
