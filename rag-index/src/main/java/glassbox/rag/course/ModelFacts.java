@@ -67,6 +67,7 @@ public record ModelFacts(Map<String, String> values) {
         v.put("training.epochs", String.format(Locale.ROOT, "%.1f", tokensSeen / (double) Math.max(1, trainTokens)));
         v.put("training.tokens_per_parameter", String.format(Locale.ROOT, "%.2f", tokensSeen / (double) Math.max(1, parameters)));
         v.put("training.flops", powerOfTen(6.0 * parameters * tokensSeen));
+        v.put("training.wall_minutes", integer(Math.round(training.path("wall_seconds").asDouble() / 60)));
         v.put("training.batch_size", integer(tc.path("batch_size").asLong()));
         v.put("training.seq_len", integer(tc.path("seq_len").asLong()));
         v.put("training.batch_tokens", integer(tc.path("batch_size").asLong() * tc.path("seq_len").asLong()));
