@@ -64,6 +64,10 @@ public record ModelFacts(Map<String, String> values) {
         v.put("training.validation_documents", integer(training.path("validation_documents").size()));
         v.put("training.best_val_loss", String.format(Locale.ROOT, "%.3f", training.path("best_val_loss").asDouble()));
         v.put("training.final_train_loss", String.format(Locale.ROOT, "%.3f", training.path("final_train_loss").asDouble()));
+        v.put("training.best_val_perplexity", String.format(Locale.ROOT, "%.1f", Math.exp(training.path("best_val_loss").asDouble())));
+        v.put("training.first_loss", String.format(Locale.ROOT, "%.3f", training.path("curve").path(0).path("train_loss").asDouble()));
+        long validationTokens = training.path("validation_tokens").asLong();
+        v.put("training.validation_share", String.format(Locale.ROOT, "%.1f%%", 100.0 * validationTokens / Math.max(1, trainTokens + validationTokens)));
         v.put("training.epochs", String.format(Locale.ROOT, "%.1f", tokensSeen / (double) Math.max(1, trainTokens)));
         v.put("training.tokens_per_parameter", String.format(Locale.ROOT, "%.2f", tokensSeen / (double) Math.max(1, parameters)));
         v.put("training.flops", powerOfTen(6.0 * parameters * tokensSeen));
