@@ -1,8 +1,10 @@
 package glassbox.rag.course;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,11 +27,11 @@ public final class CourseCheck {
     public static List<String> problems(Course course) {
         List<String> fileNames = course.lessonFiles();
         List<String> problems = new ArrayList<>();
-        Set<String> slugs = new HashSet<>();
+        Map<String, Integer> order = new HashMap<>();
         for (int i = 0; i < course.lessons().size(); i++) {
             Lesson l = course.lessons().get(i);
             String file = fileNames.get(i);
-            slugs.add(l.slug());
+            order.put(l.slug(), i);
             if (!file.equals(l.slug() + ".md")) {
                 problems.add(file + ": slug '" + l.slug() + "' does not match the file name");
             }
@@ -64,9 +66,9 @@ public final class CourseCheck {
         }
         for (int i = 0; i < course.lessons().size(); i++) {
             for (String p : course.lessons().get(i).prerequisites()) {
-                if (!slugs.contains(p)) {
+                if (!order.containsKey(p)) {
                     problems.add(fileNames.get(i) + ": prerequisite '" + p + "' is not a lesson");
-                } else if (p.compareTo(course.lessons().get(i).slug()) >= 0) {
+                } else if (order.get(p) >= i) {
                     problems.add(fileNames.get(i) + ": prerequisite '" + p + "' does not come before it");
                 }
             }
