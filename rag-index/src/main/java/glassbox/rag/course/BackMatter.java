@@ -48,10 +48,19 @@ final class BackMatter {
                 problems.add(file + ": no '" + kind + "' exercise");
             }
         }
-        long opens = text.lines().filter(l -> l.strip().equals(Exercise.OPEN)).count();
-        long closes = text.lines().filter(l -> l.strip().equals(Exercise.CLOSE)).count();
+        List<String> lines = text.lines().toList();
+        long opens = lines.stream().filter(l -> l.strip().equals(Exercise.OPEN)).count();
+        long closes = lines.stream().filter(l -> l.strip().equals(Exercise.CLOSE)).count();
         if (opens != closes) {
             problems.add(file + ": " + opens + " answers opened but " + closes + " closed");
+        }
+        // Markdown reads an HTML line as a block only up to the next blank line: the tags need blank lines around them.
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            boolean tag = l.equals(Exercise.OPEN) || l.equals(Exercise.CLOSE);
+            if (tag && ((i > 0 && !lines.get(i - 1).isBlank()) || (i + 1 < lines.size() && !lines.get(i + 1).isBlank()))) {
+                problems.add(file + ": '" + l + "' needs a blank line before and after it");
+            }
         }
     }
 

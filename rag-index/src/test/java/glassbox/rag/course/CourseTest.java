@@ -107,11 +107,14 @@ class CourseTest {
         String wrongKind = lesson("01-b", "[]", 700, "Worked example: s").replace("**3. Think.**", "**3. Ponder.**");
         String missing = lesson("02-c", "[]", 700, "Worked example: s");
         missing = missing.substring(0, missing.indexOf("## Exercises")) + "## Further reading\n\n- A. Author (2017). *A paper*.\n";
-        writeCourse(dir, noAnswer, wrongKind, missing);
+        String cramped = lesson("03-d", "[]", 700, "Worked example: s").replace("<details><summary>Answer</summary>\n\nIt is 4.",
+                "<details><summary>Answer</summary>\nIt is 4.");
+        writeCourse(dir, noAnswer, wrongKind, missing, cramped);
         List<String> problems = CourseCheck.problems(Course.load(dir));
         assertThat(problems).contains("00-a.md: exercise 1 has no answer in <details><summary>Answer</summary> ... </details>",
                 "01-b.md: exercise 3 is a 'Ponder' (expected one of [Compute, Predict and check, Think])",
-                "01-b.md: no 'Think' exercise", "02-c.md: no '## Exercises' section");
+                "01-b.md: no 'Think' exercise", "02-c.md: no '## Exercises' section",
+                "03-d.md: '<details><summary>Answer</summary>' needs a blank line before and after it");
         assertThat(problems).anyMatch(p -> p.startsWith("02-c.md: the last sections must be"));
     }
 
