@@ -18,16 +18,26 @@ async function load() {
   const curve = t.curve || [];
   app.replaceChildren(el('h1', { text: `How ${info.name} was trained` }),
     el('section', { class: 'card' }, el('h2', { text: 'Loss curves' }), chart(curve),
-      el('p', { class: 'muted', text: 'Cross-entropy in nats per token. Training loss is measured on each batch; validation loss on held-out lessons. Training stops when validation loss stops improving.' })),
+      el('p', { class: 'muted', text: 'Cross-entropy in nats per token. Training loss is measured on each batch; validation loss on held-out tutor questions (whole concepts the model never practised). Training stops when validation loss stops improving.' })),
     el('section', { class: 'card' }, el('h2', { text: 'The model' }), table([
       ['parameters', info.parameters.toLocaleString('en')], ['layers', info.layers], ['hidden size', info.hidden_size],
       ['attention heads', `${info.heads} (key/value heads: ${info.kv_heads})`], ['feed-forward width', info.intermediate_size],
       ['vocabulary', info.vocab_size], ['context', `${info.context_length} tokens`], ['weights', info.dtype],
-      ['steps', t.steps], ['best validation loss', t.best_val_loss ?? t.best_validation_loss], ['wall time (s)', t.wall_seconds ?? t.wall_time_s]])));
+      ['steps', t.steps], ['best validation loss', t.best_val_loss ?? t.best_validation_loss], ['wall time (s)', t.wall_seconds ?? t.wall_time_s]])),
+    el('section', { class: 'card' }, el('h2', { text: 'The run' }), table([
+      ['tokens seen', t.tokens_seen?.toLocaleString('en')], ['training tokens', t.train_tokens?.toLocaleString('en')],
+      ['validation tokens', t.validation_tokens?.toLocaleString('en')], ['first training loss', curve[0]?.train_loss],
+      ['last training loss', t.final_train_loss], ['learning rate', schedule(t.config)], ['corpus sha256', t.corpus_sha256]], 'run-config')));
 }
 
-function table(rows) {
-  return el('table', { id: 'model-config' }, el('tbody', {}, rows.filter(r => r[1] !== undefined && r[1] !== null)
+/** "0.001 peak after 80 warm-up steps, cosine decay to 0.0001", from training.json's config. */
+function schedule(c) {
+  if (!c || c.learning_rate == null) return undefined;
+  return `${c.learning_rate} peak after ${c.warmup_steps} warm-up steps, cosine decay to ${c.min_learning_rate}`;
+}
+
+function table(rows, id = 'model-config') {
+  return el('table', { id }, el('tbody', {}, rows.filter(r => r[1] !== undefined && r[1] !== null)
     .map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: String(v) })))));
 }
 

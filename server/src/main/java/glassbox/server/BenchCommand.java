@@ -58,6 +58,7 @@ final class BenchCommand implements Runnable {
     static final class Search implements Callable<Integer> {
         @Option(names = "--questions", defaultValue = "rag-index/src/test/resources/dev-questions.tsv") Path questions;
         @Option(names = "--course", defaultValue = "course") Path course;
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
         @Option(names = "--index", defaultValue = ".glassbox/index") Path indexDir;
         @Option(names = "--rounds", defaultValue = "20", description = "Timed passes over the question set.") int rounds;
         @Option(names = "--warmup", defaultValue = "30", description = "Untimed passes first (JIT, caches).") int warmup;
@@ -65,7 +66,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<DevQuestion> qs = DevQuestion.read(questions);
-            try (CourseIndex index = IndexStore.open(Course.load(course), indexDir, System.err)) {
+            try (CourseIndex index = IndexStore.open(Course.load(course, model), indexDir, System.err)) {
                 for (int i = 0; i < warmup; i++) {
                     qs.forEach(q -> index.search(q.question(), 3));   // warm-up: JIT and page cache
                 }

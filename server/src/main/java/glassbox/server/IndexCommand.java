@@ -15,13 +15,16 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--course", defaultValue = "course", description = "Course directory (default: ${DEFAULT-VALUE}).")
     Path course;
 
+    @Option(names = "--model", defaultValue = "models/course-tiny", description = "Model whose numbers fill the lessons' {{...}} placeholders (default: ${DEFAULT-VALUE}).")
+    Path model;
+
     @Option(names = "--out", defaultValue = ".glassbox/index", description = "Index directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         try {
-            IndexStore.build(Course.load(course), out, System.err);
+            IndexStore.build(Course.load(course, model), out, System.err);
             return 0;
         } catch (CourseFormatException e) {
             System.err.println("glassbox index: " + e.getMessage());

@@ -35,6 +35,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--course", defaultValue = "course", description = "Course directory (default: ${DEFAULT-VALUE}).")
     Path course;
 
+    @Option(names = "--model", defaultValue = "models/course-tiny", description = "Model whose numbers fill the lessons' {{...}} placeholders (default: ${DEFAULT-VALUE}).")
+    Path model;
+
     @Option(names = "--index", defaultValue = ".glassbox/index", description = "Index directory, rebuilt when stale (default: ${DEFAULT-VALUE}).")
     Path indexDir;
 
@@ -55,7 +58,7 @@ final class SearchCommand implements Callable<Integer> {
             System.err.println("glassbox search: --k must be between 1 and 100");
             return 2;
         }
-        try (CourseIndex index = IndexStore.open(Course.load(course), indexDir, System.err)) {
+        try (CourseIndex index = IndexStore.open(Course.load(course, model), indexDir, System.err)) {
             if (eval != null) {
                 if (!Files.exists(eval)) {
                     System.err.println("glassbox search: no such question file: " + eval);

@@ -18,7 +18,7 @@ public record Services(Engine engine, Course course, CourseIndex index, Tutor tu
         implements AutoCloseable {
 
     public static Services load(ServerConfig config, PrintStream progress) throws IOException {
-        Course course = Course.load(config.courseDir());
+        Course course = Course.load(config.courseDir(), config.modelDir());
         CourseIndex index = IndexStore.open(course, config.indexDir(), progress);
         PromptTemplates prompts = PromptTemplates.load(config.promptsDir());
         progress.println("loading model " + config.modelDir() + "...");

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,6 +55,27 @@ public record Course(Path dir, List<Lesson> lessons, List<String> lessonFiles, L
             return new Course(dir, lessons, lessonFiles.stream().map(p -> p.getFileName().toString()).toList(), glossary, HexFormat.of().formatHex(md.digest()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the course in " + dir + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The course in {@code dir} with the numbers of the model in {@code modelDir} filled in (see {@link #resolve}). */
+    public static Course load(Path dir, Path modelDir) {
+        return load(dir).resolve(ModelFacts.load(modelDir));
+    }
+
+    /**
+     * The course with every model-number placeholder replaced by its value (see {@link Placeholders}).
+     * The hash covers the values too, so an index of the resolved text goes stale when the model is retrained.
+     */
+    public Course resolve(ModelFacts facts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            digest(md, "course", contentHash);
+            digest(md, "facts", facts.values().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList().toString());
+            return new Course(dir, lessons.stream().map(l -> l.resolve(facts)).toList(), lessonFiles,
+                    glossary.stream().map(g -> g.resolve(facts)).toList(), HexFormat.of().formatHex(md.digest()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

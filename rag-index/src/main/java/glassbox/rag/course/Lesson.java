@@ -1,10 +1,13 @@
 package glassbox.rag.course;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A parsed lesson: front matter, the Markdown body and its {@code ##} sections. */
 public record Lesson(String slug, String title, String summary, List<String> keyTerms,
                      List<String> prerequisites, String body, List<Section> sections) {
+    public static final String EXERCISES = "Exercises";
+    public static final String FURTHER_READING = "Further reading";
 
     public Lesson {
         keyTerms = List.copyOf(keyTerms);
@@ -12,9 +15,33 @@ public record Lesson(String slug, String title, String summary, List<String> key
         sections = List.copyOf(sections);
     }
 
-    /** Words in the body (front matter excluded), counted as whitespace-separated runs. */
+    /** The body up to its Exercises or Further reading section: what the lesson teaches. */
+    public String teachingText() {
+        int cut = body.length();
+        for (String heading : List.of(EXERCISES, FURTHER_READING)) {
+            int at = ("\n" + body).indexOf("\n## " + heading + "\n");
+            cut = at >= 0 ? Math.min(cut, at) : cut;
+        }
+        return body.substring(0, cut);
+    }
+
+    /** Words of the teaching text, counted as whitespace-separated runs. */
     public int wordCount() {
-        String trimmed = body.strip();
+        return words(teachingText());
+    }
+
+    public Optional<Section> section(String heading) {
+        return sections.stream().filter(s -> s.heading().equalsIgnoreCase(heading)).findFirst();
+    }
+
+    /** The lesson with its model-number placeholders replaced (see {@link Placeholders}). */
+    public Lesson resolve(ModelFacts facts) {
+        return new Lesson(slug, Placeholders.resolve(title, facts), Placeholders.resolve(summary, facts), keyTerms, prerequisites,
+                Placeholders.resolve(body, facts), sections.stream().map(s -> s.resolve(facts)).toList());
+    }
+
+    private static int words(String text) {
+        String trimmed = text.strip();
         return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
     }
 }

@@ -25,9 +25,13 @@ class CourseTest {
         return Path.of(System.getProperty("glassbox.course.dir", "../course"));
     }
 
+    static Path modelDir() {
+        return Path.of(System.getProperty("glassbox.model.dir", "../models/course-tiny"));
+    }
+
     @Test
     void theShippedCourseHasAllLessonsAndPassesEveryCheck() {
-        Course course = Course.load(courseDir());
+        Course course = Course.load(courseDir(), modelDir());
         assertThat(course.lessons()).extracting(Lesson::slug).containsExactlyElementsOf(SLUGS);
         assertThat(CourseCheck.problems(course)).isEmpty();
         assertThat(course.glossary()).hasSizeGreaterThanOrEqualTo(CourseCheck.MIN_GLOSSARY_TERMS);
@@ -58,6 +62,85 @@ class CourseTest {
     }
 
     @Test
+    void theShippedCourseWithoutModelNumbersReportsItsPlaceholders() {
+        List<String> problems = CourseCheck.problems(Course.load(courseDir()));
+        assertThat(problems).isNotEmpty().allMatch(p -> p.contains("placeholder {{") && p.endsWith("does not resolve"));
+    }
+
+    @Test
+    void placeholdersResolveFromTheModelAndUnknownOnesAreReported(@TempDir Path dir) throws IOException {
+        writeCourse(dir, lesson("00-a", "[]", 700, "Worked example: sums").replace("## Intro\n\n",
+                "## Intro\n\nIt saw {{training.steps}} steps and {{training.stepz}} more.\n\n"));
+        Course course = Course.load(dir).resolve(new ModelFacts(java.util.Map.of("training.steps", "800")));
+        assertThat(course.lessons().get(0).body()).contains("It saw 800 steps and {{training.stepz}} more.");
+        assertThat(course.lessons().get(0).sections().get(0).text()).contains("800 steps");
+        assertThat(CourseCheck.problems(course)).contains("00-a.md: placeholder {{training.stepz}} does not resolve");
+        assertThat(course.contentHash()).isNotEqualTo(Course.load(dir).contentHash())
+                .isNotEqualTo(Course.load(dir).resolve(new ModelFacts(java.util.Map.of("training.steps", "900"))).contentHash());
+    }
+
+    @Test
+    void glossaryTermsMustOccurInTheLessonTheyLinkTo(@TempDir Path dir) throws IOException {
+        writeCourse(dir, lesson("00-a", "[]", 700, "Worked example: sums").replace("## Intro\n\n",
+                "## Intro\n\nCross attention and emergent abilities.\n\n"));
+        Files.writeString(dir.resolve("glossary.md"), "---\ntitle: \"Glossary\"\n---\n\n## A\n\n"
+                + "### Cross-attention\nQueries from one sequence.\n\nLesson: [00-a](00-a.md)\n\n"
+                + "### Emergent ability\nAppears with scale.\n\nLesson: [00-a](00-a.md)\n\n"
+                + "### Double descent\nA second fall.\n\nLesson: [00-a](00-a.md)\n\n"
+                + "### Answer term\nOnly in an exercise.\n\nLesson: [00-a](00-a.md)\n");
+        Files.writeString(dir.resolve("00-a.md"), Files.readString(dir.resolve("00-a.md")).replace("Think.** Why?", "Think.** Why answer term?"));
+        assertThat(CourseCheck.problems(Course.load(dir))).filteredOn(p -> p.contains("does not occur")).containsExactly(
+                "glossary.md: term 'Double descent' does not occur in lesson '00-a'",
+                "glossary.md: term 'Answer term' does not occur in lesson '00-a'");
+    }
+
+    @Test
+    void prerequisitesPointBackwardsOnly(@TempDir Path dir) throws IOException {
+        writeCourse(dir, lesson("00-a", "\n  - 01-b", 700, "Worked example: s"), lesson("01-b", "\n  - 00-a", 700, "Worked example: t"));
+        assertThat(CourseCheck.problems(Course.load(dir))).filteredOn(p -> p.contains("prerequisite"))
+                .containsExactly("00-a.md: prerequisite '01-b' does not come before it");
+    }
+
+    @Test
+    void exercisesNeedThreeAnsweredItemsOfEachKind(@TempDir Path dir) throws IOException {
+        String noAnswer = lesson("00-a", "[]", 700, "Worked example: s").replace("<details><summary>Answer</summary>\n\nIt is 4.\n\n</details>\n", "");
+        String wrongKind = lesson("01-b", "[]", 700, "Worked example: s").replace("**3. Think.**", "**3. Ponder.**");
+        String missing = lesson("02-c", "[]", 700, "Worked example: s");
+        missing = missing.substring(0, missing.indexOf("## Exercises")) + "## Further reading\n\n- A. Author (2017). *A paper*.\n";
+        String cramped = lesson("03-d", "[]", 700, "Worked example: s").replace("<details><summary>Answer</summary>\n\nIt is 4.",
+                "<details><summary>Answer</summary>\nIt is 4.");
+        writeCourse(dir, noAnswer, wrongKind, missing, cramped);
+        List<String> problems = CourseCheck.problems(Course.load(dir));
+        assertThat(problems).contains("00-a.md: exercise 1 has no answer in <details><summary>Answer</summary> ... </details>",
+                "01-b.md: exercise 3 is a 'Ponder' (expected one of [Compute, Predict and check, Think])",
+                "01-b.md: no 'Think' exercise", "02-c.md: no '## Exercises' section",
+                "03-d.md: '<details><summary>Answer</summary>' needs a blank line before and after it");
+        assertThat(problems).anyMatch(p -> p.startsWith("02-c.md: the last sections must be"));
+    }
+
+    @Test
+    void furtherReadingNeedsTwoToFourSourcesWithAYear(@TempDir Path dir) throws IOException {
+        String noYear = lesson("00-a", "[]", 700, "Worked example: s").replace("- B. Author (2019). *Another*.", "- B. Author. *Another*.");
+        String tooMany = lesson("01-b", "[]", 700, "Worked example: s").replace("- B. Author (2019). *Another*.\n",
+                "- B. Author (2019). *Another*.\n- C (2020). x\n- D (2021). y\n- E (2022). z\n");
+        writeCourse(dir, noYear, tooMany);
+        assertThat(CourseCheck.problems(Course.load(dir))).contains(
+                "00-a.md: further-reading entry without a (year): - B. Author. *Another*.",
+                "01-b.md: 5 further-reading entries (expected 2-4)");
+    }
+
+    @Test
+    void exercisesAndFurtherReadingDoNotCountAsTeachingWords(@TempDir Path dir) throws IOException {
+        String l = lesson("00-a", "[]", 700, "Worked example: s");
+        String longer = l.replace("It is 4.", "It is 4. " + "more ".repeat(2000));
+        writeCourse(dir, longer);
+        Lesson lesson = Course.load(dir).lessons().get(0);
+        assertThat(lesson.wordCount()).isEqualTo(Course.load(dir).lessons().get(0).teachingText().strip().split("\\s+").length)
+                .isLessThan(CourseCheck.MAX_WORDS);
+        assertThat(lesson.teachingText()).doesNotContain("## Exercises").contains("## Try it in the lab");
+    }
+
+    @Test
     void missingFrontMatterFieldIsAnError(@TempDir Path dir) throws IOException {
         writeCourse(dir, lesson("00-a", "[]", 700, "Worked example: s").replace("summary: \"One line.\"\n", ""));
         assertThatThrownBy(() -> Course.load(dir)).isInstanceOf(CourseFormatException.class).hasMessageContaining("'summary'");
@@ -82,7 +165,12 @@ class CourseTest {
         String filler = "word ".repeat(words / 3).strip();
         return "---\ntitle: \"Lesson " + slug + "\"\nslug: " + slug + "\nsummary: \"One line.\"\nkey_terms:\n  - term\n"
                 + "prerequisites: " + prerequisites + "\n---\n\n"
-                + "## Intro\n\n" + filler + "\n\n## " + secondHeading + "\n\n" + filler + "\n\n## Try it in the lab\n\n" + filler + "\n";
+                + "## Intro\n\nTerm " + slug + ". " + filler + "\n\n## " + secondHeading + "\n\n" + filler + "\n\n## Try it in the lab\n\n" + filler + "\n\n"
+                + "## Exercises\n\n"
+                + "**1. Compute.** What is 2 + 2?\n\n<details><summary>Answer</summary>\n\nIt is 4.\n\n</details>\n\n"
+                + "**2. Predict and check.** Guess, then look.\n\n<details><summary>Answer</summary>\n\nLook.\n\n</details>\n\n"
+                + "**3. Think.** Why?\n\n<details><summary>Answer</summary>\n\nBecause.\n\n</details>\n\n"
+                + "## Further reading\n\n- A. Author (2017). *A paper*.\n- B. Author (2019). *Another*.\n";
     }
 
     static void writeCourse(Path dir, String... lessons) throws IOException {

@@ -216,7 +216,7 @@ public final class TutorExamples {
             }
             for (Section s : l.sections()) {
                 String h = s.heading().toLowerCase(Locale.ROOT);
-                if (!h.startsWith("try it") && !h.contains("worked example") && !h.equals("summary")) {
+                if (!s.isBackMatter() && !h.startsWith("try it") && !h.contains("worked example") && !h.equals("summary")) {
                     byName.putIfAbsent(h, new Concept(s.heading(), l.slug(), true));
                 }
             }

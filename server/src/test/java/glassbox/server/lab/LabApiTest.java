@@ -71,6 +71,29 @@ class LabApiTest {
     }
 
     @Test
+    void answerBlocksRenderAsDetailsWhileOtherHtmlStaysEscaped() {
+        LessonHtml html = new LessonHtml();
+        String answer = html.render("**1. Compute.** What is 2 + 2?\n\n<details><summary>Answer</summary>\n\nIt is **4**.\n\n</details>\n");
+        assertThat(answer).contains("<details><summary>Answer</summary>").contains("<p>It is <strong>4</strong>.</p>").contains("</details>");
+        for (String raw : new String[] {"<details open><summary>Answer</summary>", "<details><summary onclick=\"x()\">Answer</summary>",
+                "<details><summary>Answer</summary><script>alert(1)</script>", "<summary>Answer</summary>", "<div>x</div>",
+                "<script>alert(1)</script>", "text <details><summary>Answer</summary> inline"}) {
+            String out = html.render(raw + "\n\nafter\n");
+            assertThat(out).as(raw).doesNotContain("<details").doesNotContain("<summary").doesNotContain("<script").doesNotContain("<div")
+                    .contains("&lt;");
+        }
+    }
+
+    @Test
+    void lessonPagesCarryTheModelsNumbersAndLinks() throws Exception {
+        JsonNode lesson = Http.json(Http.get(TestServer.url() + "/api/lessons/15-compute-and-scale"));
+        String html = lesson.get("html").asText();
+        JsonNode training = Http.json(Http.get(TestServer.url() + "/api/model")).get("training");
+        assertThat(html).doesNotContain("{{").contains(String.format("%,d", training.get("tokens_seen").asLong()))
+                .contains("href=\"/training\"").contains("<details><summary>Answer</summary>");
+    }
+
+    @Test
     void distributionGivesTheTopNextTokens() throws Exception {
         JsonNode d = Http.json(Http.post(TestServer.url() + "/api/distribution", "{\"text\":\"The softmax\"}"));
         JsonNode c = d.get("candidates");

@@ -197,6 +197,7 @@ class WebAppBrowserTest {
         waitUp(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#loss-chart polyline.train")));
         assertThat(driver.findElements(By.cssSelector("#loss-chart polyline.val"))).hasSize(1);
         assertThat(driver.findElement(By.id("model-config")).getText()).contains("5,795,072");
+        assertThat(driver.findElement(By.id("run-config")).getText()).contains("3,276,800").contains("cosine decay");
         BrowserTestSupport.screenshot(driver, "training");
         assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
     }
