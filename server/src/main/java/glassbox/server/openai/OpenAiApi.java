@@ -49,6 +49,11 @@ public final class OpenAiApi {
     private final Engine engine;
     private final long created = System.currentTimeMillis() / 1000;
     private final String fingerprint;
+    /** Tokenizing and retrieval run here, bounded, before a generation slot is taken. */
+    private final PreparationPool preparation = new PreparationPool(Runtime.getRuntime().availableProcessors(),
+            PREPARATION_QUEUE, PREPARATION_DEADLINE);
+    static final int PREPARATION_QUEUE = 64;
+    static final java.time.Duration PREPARATION_DEADLINE = java.time.Duration.ofSeconds(10);
 
     public OpenAiApi(Services services) {
         this.services = services;
@@ -80,14 +85,15 @@ public final class OpenAiApi {
         return id;
     }
 
-    private void complete(Context ctx, boolean chat) throws IOException {
+    private void complete(Context ctx, boolean chat) throws IOException, InterruptedException {
         JsonNode body = RequestBody.json(ctx);
         Fields f = new Fields(body);
         CompletionSettings s = CompletionSettings.parse(f, chat, engine.info().vocabSize());
         List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
         String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
         String model = knownModel(s.model());
-        PreparedPrompt p = prepare(model, s, client(ctx), messages, prompt);
+        String client = client(ctx);
+        PreparedPrompt p = preparation.run(() -> prepare(model, s, client, messages, prompt));
         String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
         String traceId = TraceStore.newId();
         ctx.header("X-Trace-Id", traceId);
