@@ -19,8 +19,6 @@ public final class SentenceEncoder {
     public static final String NAME = "all-minilm-l6-v2-q";
     public static final int DIMENSIONS = 384;
 
-    private static volatile SentenceEncoder shared;
-
     private final EmbeddingModel model;
 
     private SentenceEncoder(EmbeddingModel model) {
@@ -29,16 +27,12 @@ public final class SentenceEncoder {
 
     /** The process-wide encoder (loading the model takes about a second). */
     public static SentenceEncoder shared() {
-        SentenceEncoder e = shared;
-        if (e == null) {
-            synchronized (SentenceEncoder.class) {
-                e = shared;
-                if (e == null) {
-                    shared = e = new SentenceEncoder(new AllMiniLmL6V2QuantizedEmbeddingModel());
-                }
-            }
-        }
-        return e;
+        return Shared.ENCODER;
+    }
+
+    /** Loaded on first use, once (the JVM's class initialisation does the locking). */
+    private static final class Shared {
+        static final SentenceEncoder ENCODER = new SentenceEncoder(new AllMiniLmL6V2QuantizedEmbeddingModel());
     }
 
     /** [384], length 1: dot products of two encodings are their cosine similarity. */

@@ -242,20 +242,26 @@ class EngineTest {
         assertThat(r.completion().length).isBetween(3, 4);
     }
 
-    @Test
-    void aFullQueueIsRefusedAsBusy() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> engine.generate(request(prompt(0), 3, SamplingParams.greedy(), TraceOptions.OFF, null),
+    /** Starts a generation that takes a slot, counts {@code started} down at its first token and waits there for {@code release}. */
+    private Thread holdSlot(Engine on, CountDownLatch started, CountDownLatch release, int maxWaitSeconds) {
+        Thread holder = new Thread(() -> on.generate(request(prompt(0), 3, SamplingParams.greedy(), TraceOptions.OFF, null),
                 (t, tokens) -> {
                     started.countDown();
                     try {
-                        release.await(10, TimeUnit.SECONDS);
+                        release.await(maxWaitSeconds, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 }, null));
         holder.start();
+        return holder;
+    }
+
+    @Test
+    void aFullQueueIsRefusedAsBusy() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holdSlot(engine, started, release, 10);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         try {
             assertThatThrownBy(() -> engine.generate(request(prompt(1), 3, SamplingParams.greedy(), TraceOptions.OFF, null), null, null))
@@ -272,16 +278,7 @@ class EngineTest {
         try (Engine queued = Engine.load(dir.resolve("model"), new EngineOptions(0, 1, 1, 1L << 30, java.time.Duration.ofMillis(50)))) {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Thread holder = new Thread(() -> queued.generate(request(prompt(0), 3, SamplingParams.greedy(), TraceOptions.OFF, null),
-                    (t, tokens) -> {
-                        started.countDown();
-                        try {
-                            release.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, null));
-            holder.start();
+            Thread holder = holdSlot(queued, started, release, 30);
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             try {
                 assertThatThrownBy(() -> queued.generate(request(prompt(1), 3, SamplingParams.greedy(), TraceOptions.OFF, null), null, null))

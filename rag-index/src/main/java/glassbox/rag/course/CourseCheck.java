@@ -19,7 +19,7 @@ public final class CourseCheck {
     public static final int MIN_WORDS = 600;
     public static final int MAX_WORDS = 1500;
     public static final int MIN_GLOSSARY_TERMS = 150;
-    static final List<String> CLOSING_SECTIONS = List.of("Try it in the lab", Lesson.EXERCISES, Lesson.FURTHER_READING);
+    static final List<String> CLOSING_SECTIONS = List.of(Lesson.TRY_IT, Lesson.EXERCISES, Lesson.FURTHER_READING);
 
     private CourseCheck() {
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 /** A parsed lesson: front matter, the Markdown body and its {@code ##} sections. */
 public record Lesson(String slug, String title, String summary, List<String> keyTerms,
                      List<String> prerequisites, String body, List<Section> sections) {
+    public static final String TRY_IT = "Try it in the lab";
     public static final String EXERCISES = "Exercises";
     public static final String FURTHER_READING = "Further reading";
 

@@ -1,6 +1,7 @@
 package glassbox.server.openai;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class OpenAiApi {
     private final PreparationPool preparation = new PreparationPool(Runtime.getRuntime().availableProcessors(),
             PREPARATION_QUEUE, PREPARATION_DEADLINE);
     static final int PREPARATION_QUEUE = 64;
-    static final java.time.Duration PREPARATION_DEADLINE = java.time.Duration.ofSeconds(10);
+    static final Duration PREPARATION_DEADLINE = Duration.ofSeconds(10);
 
     public OpenAiApi(Services services) {
         this.services = services;

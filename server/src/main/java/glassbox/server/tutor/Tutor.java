@@ -3,14 +3,13 @@ package glassbox.server.tutor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 import glassbox.model.infer.constraint.GroundingRules;
 import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.rag.CourseIndex;
 import glassbox.rag.SearchHit;
+import glassbox.rag.course.Lesson;
 
 /**
  * Retrieval-augmented prompts: search the course for the latest question (plus the previous
@@ -45,11 +44,7 @@ public final class Tutor {
      */
     public static final GroundingRules ANSWER_RULES = new GroundingRules(2, 4, true);
     static final int SEARCH_DEPTH = 8;
-    /**
-     * Sections that do not explain: the lab steps at a lesson's end ("Ask the tutor at / …") and
-     * exercise or reading lists. Search shows them; the tutor does not answer from them.
-     */
-    static final Set<String> NOT_EXPLAINING = Set.of("try it in the lab", "exercises", "further reading");
+
     static final int[] PASSAGE_WORDS = {100, 60, 30};
 
     private final CourseIndex index;
@@ -140,8 +135,12 @@ public final class Tutor {
         return new TutorPrompt(messages, citations, null);
     }
 
+    /**
+     * Hits without the lab steps at a lesson's end ("Ask the tutor at / …"): search shows them, the
+     * tutor does not answer from them (exercises and reading lists are not indexed at all).
+     */
     private static List<SearchHit> explaining(List<SearchHit> hits) {
-        return hits.stream().filter(h -> !NOT_EXPLAINING.contains(h.section().strip().toLowerCase(Locale.ROOT))).toList();
+        return hits.stream().filter(h -> !h.section().strip().equalsIgnoreCase(Lesson.TRY_IT)).toList();
     }
 
     private static List<SearchHit> relevant(List<SearchHit> hits) {

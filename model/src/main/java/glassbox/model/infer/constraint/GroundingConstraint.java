@@ -36,10 +36,11 @@ final class GroundingConstraint implements Constraint {
             }
             return out;
         }
-        for (GroundingIndex.Path p : startable()) {
+        List<GroundingIndex.Path> next = startable();
+        for (GroundingIndex.Path p : next) {
             out.set(p.tokens()[0]);
         }
-        if (sentences > 0 && uncitedPassage < 0 && (sentences >= index.rules.minSentences() || startable().isEmpty())) {
+        if (sentences > 0 && uncitedPassage < 0 && (sentences >= index.rules.minSentences() || next.isEmpty())) {
             out.or(index.ends);
         }
         return out;
