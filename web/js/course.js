@@ -1,5 +1,6 @@
 // The course reader: sidebar, the lesson as sanitized HTML from the server, KaTeX formulas, prev/next, lab actions.
 import { el, header, getJson, showError, decoded } from './common.js';
+import { mountLab } from './labs/kit.js';
 
 header('Course');
 const app = document.getElementById('app');
@@ -53,10 +54,27 @@ function addLabActions(content, lesson) {
   if (!lab) return;
   const example = firstSentence(content) || lesson.summary;
   const term = (lesson.key_terms && lesson.key_terms[0]) || lesson.title;
-  lab.after(el('div', { class: 'lab-actions' },
+  const actions = el('div', { class: 'lab-actions' },
     el('a', { class: 'button', href: `/tokenize?text=${encodeURIComponent(example)}`, text: 'Tokenize this sentence' }),
     el('a', { class: 'button', href: `/?q=${encodeURIComponent(`What is ${term}?`)}`, text: `Ask the tutor about ${term} and inspect its attention` }),
-    el('a', { class: 'button secondary', href: `/sampling?text=${encodeURIComponent(example.split(' ').slice(0, 6).join(' '))}`, text: 'Replay with another temperature' })));
+    el('a', { class: 'button secondary', href: `/sampling?text=${encodeURIComponent(example.split(' ').slice(0, 6).join(' '))}`, text: 'Replay with another temperature' }));
+  if (!lesson.has_lab) {
+    lab.after(actions);
+    return;
+  }
+  // heading → the steps (what to do) → the widget → a link to it alone → the other lab pages
+  const holder = el('div', { class: 'lab-holder' });
+  const alone = el('p', { class: 'muted' }, el('a', { href: `/lab/${lesson.slug}`, text: 'Open this widget on its own page' }));
+  stepsOf(lab).after(holder, alone, actions);
+  mountLab(holder, lesson.slug);
+}
+
+/** The list of steps under the lab heading, or the heading itself when it has none. */
+function stepsOf(heading) {
+  for (let n = heading.nextElementSibling; n && !/^H[1-6]$/.test(n.tagName); n = n.nextElementSibling) {
+    if (n.tagName === 'UL' || n.tagName === 'OL') return n;
+  }
+  return heading;
 }
 
 function firstSentence(content) {

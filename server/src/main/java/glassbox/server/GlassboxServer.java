@@ -32,6 +32,7 @@ public final class GlassboxServer {
             "/course", "/web/course.html",
             "/course/{slug}", "/web/course.html",
             "/inspect/{id}", "/web/inspect.html",
+            "/lab/{slug}", "/web/lab.html",
             "/tokenize", "/web/tokenize.html",
             "/sampling", "/web/sampling.html",
             "/training", "/web/training.html");

@@ -160,12 +160,18 @@ public final class LabApi {
         m.put("summary", l.summary());
         m.put("key_terms", l.keyTerms());
         m.put("prerequisites", l.prerequisites());
+        m.put("has_lab", hasWidget(l.slug()));
         List<Map<String, Object>> sections = new ArrayList<>();
         for (Section s : l.sections()) {
             sections.add(Map.of("heading", s.heading(), "anchor", s.anchor()));
         }
         m.put("sections", sections);
         return m;
+    }
+
+    /** A lesson has a widget when the web app ships {@code js/labs/<slug>.js} (see web/js/labs/kit.js). */
+    static boolean hasWidget(String slug) {
+        return LabApi.class.getResource("/web/js/labs/" + slug + ".js") != null;
     }
 
     private void lesson(Context ctx) {
