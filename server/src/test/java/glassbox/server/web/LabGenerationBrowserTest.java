@@ -1,0 +1,99 @@
+package glassbox.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import glassbox.model.infer.Engine;
+import glassbox.model.infer.Sampler;
+import glassbox.model.infer.SamplingParams;
+import glassbox.model.infer.SamplingStep;
+import glassbox.server.Http;
+import glassbox.server.TestServer;
+
+/**
+ * The generation lessons' widgets (06 tokenization, 18 the inference loop, 19 decoding) against
+ * numbers recomputed here: the tokenizer's own ids, the sampler's choice, the filters re-applied
+ * to the endpoint's logits, the KV cache size from config.json.
+ */
+class LabGenerationBrowserTest {
+
+    /** What survives the filters, recomputed from all logits: how many tokens, their mass and the favourite's renormalised probability. */
+    record Cut(int keep, double mass, double top) {
+    }
+
+    static Cut filter(float[] logits, double t, int topK, double topP, double minP) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp((logits[i] - max) / t);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        double[] sorted = Arrays.stream(p).boxed().sorted((a, b) -> Double.compare(b, a)).mapToDouble(Double::doubleValue).toArray();
+        int keep = topK > 0 ? Math.min(topK, sorted.length) : sorted.length;
+        double mass = 0;
+        for (int i = 0; i < keep; i++) {
+            mass += sorted[i];
+            if (mass >= topP) {
+                keep = i + 1;
+                break;
+            }
+        }
+        int survivors = 0;
+        while (survivors < keep && sorted[survivors] >= minP * sorted[0]) {
+            survivors++;
+        }
+        double kept = 0;
+        for (int i = 0; i < survivors; i++) {
+            kept += sorted[i];
+        }
+        return new Cut(survivors, kept, sorted[0] / kept);
+    }
+
+    @Test
+    void decodingFiltersMatchTheEndpointsLogitsAndTheDrawIsTheSamplers() throws Exception {
+        LabPage lab = LabPage.open("19-decoding-strategies");
+        String text = "The cat sat on the";
+        JsonNode d = Http.json(Http.post(TestServer.url() + "/api/distribution", "{\"text\":\"" + text + "\"}"));
+        float[] logits = new float[d.get("logits").size()];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) d.get("logits").get(i).asDouble();
+        }
+        // the defaults: T 1, top-p 0.9
+        Cut defaults = filter(logits, 1, 0, 0.9, 0);
+        assertThat((int) lab.number("kept")).isEqualTo(defaults.keep());
+        assertThat(lab.number("top-prob")).isCloseTo(defaults.top(), within(1e-3));
+        // temperature 0.7, top-k 20, top-p 0.8, min-p 0.05
+        String before = lab.value("kept-mass");
+        lab.set("input[type=range]", 0, "0.7").set("input[type=range]", 1, "20").set("input[type=range]", 2, "0.8")
+                .set("input[type=range]", 3, "0.05");
+        lab.valueChangedFrom("kept-mass", before);
+        Cut cut = filter(logits, 0.7, 20, 0.8, 0.05);
+        assertThat((int) lab.number("kept")).isEqualTo(cut.keep());
+        assertThat(lab.number("kept-mass")).isCloseTo(cut.mass(), within(1e-3));
+        assertThat(lab.number("top-prob")).isCloseTo(cut.top(), within(1e-3));
+        // a draw with seed 11 is the token the server's sampler picks for the same settings and seed
+        lab.set("input[type=number]", "11").click("button.lab-draw");
+        int drawn = (int) lab.number("drawn-id");
+        Engine engine = TestServer.services().engine();
+        SamplingStep step = new Sampler(new SamplingParams(0.7f, 20, 0.8f, 0.05f, 1f, 0f, 0f, Map.of(), 11L), 10)
+                .next(engine.nextTokenLogits(engine.tokenizer().encode(text)), null);
+        assertThat(drawn).isEqualTo(step.tokenId());
+        assertThat(lab.number("draw-u")).isCloseTo(step.draw(), within(1e-4));
+        assertThat(lab.value("drawn-token")).isNotEmpty();
+        lab.finish();
+    }
+}
