@@ -66,8 +66,18 @@ final class BpeEncoder {
         return ids;
     }
 
+    /** One merge as it happens, for the lab's merge stepper: the pair at {@code index, index + 1} of the piece's current tokens joined. */
+    interface MergeListener {
+        void merged(int rank, int index, int left, int right, int result);
+    }
+
     /** BPE on one piece's bytes: the token ids it becomes. */
     int[] merge(byte[] piece) {
+        return merge(piece, null);
+    }
+
+    /** BPE on one piece's bytes, telling {@code listener} (if not null) about every merge in the order they apply. */
+    int[] merge(byte[] piece, MergeListener listener) {
         int n = piece.length;
         // The piece as a doubly linked list of tokens; token i starts as byte i. A token that
         // was merged into its left neighbour leaves the list and gets id -1.
@@ -95,6 +105,13 @@ final class BpeEncoder {
             Merge m = vocab.mergeOf(id[at], id[right]);
             if (m == null || m.rank() != rank) {
                 continue;
+            }
+            if (listener != null) {
+                int index = 0;   // the left token's place among the tokens now in the list
+                for (int j = prev[at]; j >= 0; j = prev[j]) {
+                    index++;
+                }
+                listener.merged(rank, index, id[at], id[right], m.result());
             }
             // Join: the left token becomes the merged token, the right one leaves the list.
             id[at] = m.result();

@@ -1,7 +1,9 @@
 package glassbox.model.tokenizer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,6 +71,38 @@ public final class BpeTokenizer {
      */
     public int[] encodeWithSpecials(String text) {
         return encoder.encodeWithSpecials(text);
+    }
+
+    /**
+     * One merge while encoding a piece: the tokens at {@code index} and {@code index + 1} of the
+     * piece's current token list, {@code left} and {@code right}, became {@code result}, by the
+     * merge of this {@code rank} (the order it was learned in; lower ranks apply first).
+     */
+    public record MergeStep(int rank, int index, int left, int right, int result) {
+    }
+
+    /** A pre-token piece: its text, its UTF-8 bytes (the starting ids 0-255), the merges in the order they applied, and its ids. */
+    public record PieceMerges(String piece, int[] bytes, List<MergeStep> steps, int[] ids) {
+    }
+
+    /**
+     * How {@link #encode} reaches its ids, merge by merge, for each piece of the text (computed by
+     * the encoder itself, so replaying the steps gives exactly its ids). Costs O(n²) for a piece of
+     * n bytes: for short texts only (the tokenizer lesson's stepper).
+     */
+    public List<PieceMerges> mergeSteps(String text) {
+        List<PieceMerges> out = new ArrayList<>();
+        for (String piece : PreTokenizer.split(text)) {
+            byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
+            int[] bytes = new int[utf8.length];
+            for (int i = 0; i < utf8.length; i++) {
+                bytes[i] = utf8[i] & 0xFF;
+            }
+            List<MergeStep> steps = new ArrayList<>();
+            int[] ids = encoder.merge(utf8, (rank, index, left, right, result) -> steps.add(new MergeStep(rank, index, left, right, result)));
+            out.add(new PieceMerges(piece, bytes, List.copyOf(steps), ids));
+        }
+        return out;
     }
 
     /** The pieces the pre-tokenizer splits text into (what the tokenizer playground shows first). */

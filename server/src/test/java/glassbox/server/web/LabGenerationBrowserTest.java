@@ -96,4 +96,30 @@ class LabGenerationBrowserTest {
         assertThat(lab.value("drawn-token")).isNotEmpty();
         lab.finish();
     }
+
+    static String ids(int[] ids) {
+        return String.join(" ", Arrays.stream(ids).mapToObj(String::valueOf).toList());
+    }
+
+    @Test
+    void tokenizationStepsThroughTheRealMergesToTheTokenizersIds() throws Exception {
+        LabPage lab = LabPage.open("06-tokenization");
+        var tokenizer = TestServer.services().engine().tokenizer();
+        assertThat(lab.value("final-ids")).isEqualTo(ids(tokenizer.encode("lowest lowly tokenization")));
+        String before = lab.value("final-ids");
+        lab.set("input[type=text]", "unbelievable");
+        assertThat(lab.valueChangedFrom("final-ids", before)).isEqualTo(ids(tokenizer.encode("unbelievable")));
+        // before any merge the piece is its bytes; each merge joins two neighbours; after all of them it is the encoder's ids
+        byte[] utf8 = "unbelievable".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lab.value("piece-ids")).isEqualTo(ids(java.util.stream.IntStream.range(0, utf8.length).map(i -> utf8[i] & 0xFF).toArray()));
+        lab.click("button[data-step=next]");
+        assertThat((int) lab.number("piece-tokens")).isEqualTo(utf8.length - 1);
+        assertThat(lab.value("merged")).hasSize(2);
+        assertThat("unbelievable").contains(lab.value("merged"));
+        lab.click("button[data-step=all]");
+        assertThat(lab.value("piece-ids")).isEqualTo(ids(tokenizer.encode("unbelievable")));
+        lab.set("input[type=range]", "2");
+        assertThat((int) lab.number("piece-tokens")).isEqualTo(utf8.length - 2);
+        lab.finish();
+    }
 }
