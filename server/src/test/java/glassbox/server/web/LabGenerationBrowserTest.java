@@ -122,4 +122,45 @@ class LabGenerationBrowserTest {
         assertThat((int) lab.number("piece-tokens")).isEqualTo(utf8.length - 2);
         lab.finish();
     }
+
+    @Test
+    void theInferenceLoopAddsTheGreedyTokenPerClickAndTheKvCacheGrows() throws Exception {
+        LabPage lab = LabPage.open("18-the-inference-loop");
+        Engine engine = TestServer.services().engine();
+        int[] prompt = engine.tokenizer().encode("The KV cache stores");
+        assertThat(lab.value("steps")).isEqualTo("0");
+        assertThat(lab.number("kv-bytes")).isEqualTo(0.0);
+        for (int i = 1; i <= 3; i++) {
+            lab.click("button[data-step=next]");
+            int step = i;
+            lab.waitFor(() -> lab.value("steps").equals(String.valueOf(step)));
+        }
+        // three greedy steps, recomputed here on a fresh cache each time
+        int[] ids = prompt;
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            float[] logits = engine.nextTokenLogits(ids);
+            int best = 0;
+            for (int v = 1; v < logits.length; v++) {
+                if (logits[v] > logits[best]) {
+                    best = v;
+                }
+            }
+            expected.append(i == 0 ? "" : " ").append(best);
+            ids = Arrays.copyOf(ids, ids.length + 1);
+            ids[ids.length - 1] = best;
+        }
+        assertThat(lab.value("generated-ids")).isEqualTo(expected.toString());
+        // the third step fed the prompt and two generated tokens, and computed only the newest one
+        int positions = prompt.length + 2;
+        assertThat((int) lab.number("kv-positions")).isEqualTo(positions);
+        assertThat(lab.value("computed")).isEqualTo("1");
+        JsonNode config = glassbox.server.Json.MAPPER.readTree(engine.info().dir().resolve("config.json").toFile());
+        long headDim = config.has("head_dim") ? config.get("head_dim").asLong()
+                : config.get("hidden_size").asLong() / config.get("num_attention_heads").asLong();
+        long bytes = 2L * config.get("num_hidden_layers").asLong() * config.get("num_key_value_heads").asLong() * headDim * positions * 4;
+        assertThat((long) lab.number("kv-bytes")).isEqualTo(bytes);
+        assertThat((long) lab.number("kv-entries")).isEqualTo(bytes / 4);
+        lab.finish();
+    }
 }
