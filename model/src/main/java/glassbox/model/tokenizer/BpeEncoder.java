@@ -1,9 +1,13 @@
 package glassbox.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 
+import glassbox.model.tokenizer.BpeTokenizer.MergeStep;
+import glassbox.model.tokenizer.BpeTokenizer.PieceMerges;
 import glassbox.model.tokenizer.Vocabulary.Merge;
 
 /**
@@ -51,6 +55,22 @@ final class BpeEncoder {
         }
         out.add(encode(text.substring(from)));
         return out.toArray();
+    }
+
+    /** Each piece of the text with the merges that encode it, in the order they apply (uncached: the stepper's view). */
+    List<PieceMerges> mergeSteps(String text) {
+        List<PieceMerges> out = new ArrayList<>();
+        for (String piece : PreTokenizer.split(text)) {
+            byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
+            int[] bytes = new int[utf8.length];
+            for (int i = 0; i < utf8.length; i++) {
+                bytes[i] = utf8[i] & 0xFF;
+            }
+            List<MergeStep> steps = new ArrayList<>();
+            int[] ids = merge(utf8, (rank, index, left, right, result) -> steps.add(new MergeStep(rank, index, left, right, result)));
+            out.add(new PieceMerges(piece, bytes, List.copyOf(steps), ids));
+        }
+        return out;
     }
 
     PieceCache cache() {

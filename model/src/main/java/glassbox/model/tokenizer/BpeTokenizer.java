@@ -1,9 +1,7 @@
 package glassbox.model.tokenizer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,18 +89,7 @@ public final class BpeTokenizer {
      * n bytes: for short texts only (the tokenizer lesson's stepper).
      */
     public List<PieceMerges> mergeSteps(String text) {
-        List<PieceMerges> out = new ArrayList<>();
-        for (String piece : PreTokenizer.split(text)) {
-            byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
-            int[] bytes = new int[utf8.length];
-            for (int i = 0; i < utf8.length; i++) {
-                bytes[i] = utf8[i] & 0xFF;
-            }
-            List<MergeStep> steps = new ArrayList<>();
-            int[] ids = encoder.merge(utf8, (rank, index, left, right, result) -> steps.add(new MergeStep(rank, index, left, right, result)));
-            out.add(new PieceMerges(piece, bytes, List.copyOf(steps), ids));
-        }
-        return out;
+        return encoder.mergeSteps(text);
     }
 
     /** The pieces the pre-tokenizer splits text into (what the tokenizer playground shows first). */
