@@ -1,5 +1,6 @@
 // Sampling playground: one real next-token distribution, reshaped live by temperature, top-k and top-p (in the browser).
-import { el, header, postJson, showError, visible, pct, params } from './common.js';
+import { el, header, showError, visible, pct, params } from './common.js';
+import { fetchDistribution, reshape } from './distribution.js';
 
 header('Sampling');
 const app = document.getElementById('app');
@@ -27,7 +28,7 @@ load();
 async function load() {
   chart.replaceChildren(el('span', { class: 'loading', text: 'Running the model…' }));
   try {
-    const r = await postJson('/api/distribution', { text: text.value });
+    const r = await fetchDistribution(text.value);
     logits = r.logits;
     candidates = r.candidates;
     draw();
@@ -36,22 +37,15 @@ async function load() {
   }
 }
 
-/** Same order as the server's sampler: temperature, softmax over the whole vocabulary, top-k, top-p, renormalise. */
+/** Same order as the server's sampler (see distribution.js): temperature, softmax, top-k, top-p, renormalise. */
 function draw() {
   const t = Number(temperature.value), k = Number(topK.value), p = Number(topP.value);
   labels.temperature.textContent = t.toFixed(2);
   labels.topK.textContent = k === 0 ? 'off' : String(k);
   labels.topP.textContent = p.toFixed(2);
   if (!logits) return;
-  let max = -Infinity;
-  for (const l of logits) max = Math.max(max, l / t);
-  let sum = 0;
-  for (const l of logits) sum += Math.exp(l / t - max);
-  const probs = candidates.map(c => Math.exp(c.logit / t - max) / sum);
-  const keepK = k > 0 ? Math.min(k, probs.length) : probs.length;
-  let keep = keepK, mass = 0;
-  for (let i = 0; i < keepK; i++) { mass += probs[i]; if (mass >= p) { keep = i + 1; break; } }
-  const kept = probs.slice(0, keep).reduce((a, b) => a + b, 0);
+  const { prob, keep, keptMass: kept } = reshape(logits, { temperature: t, topK: k, topP: p });
+  const probs = candidates.map(c => prob(c.logit));
   summary.textContent = `${keep} candidate${keep === 1 ? '' : 's'} kept, holding ${pct(kept)} of the probability; after renormalising the top token gets ${pct(probs[0] / kept)}.`;
   const shown = Math.min(25, candidates.length);
   const top = Math.max(...probs.slice(0, shown));

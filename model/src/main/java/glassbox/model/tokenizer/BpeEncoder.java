@@ -1,9 +1,13 @@
 package glassbox.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 
+import glassbox.model.tokenizer.BpeTokenizer.MergeStep;
+import glassbox.model.tokenizer.BpeTokenizer.PieceMerges;
 import glassbox.model.tokenizer.Vocabulary.Merge;
 
 /**
@@ -53,6 +57,22 @@ final class BpeEncoder {
         return out.toArray();
     }
 
+    /** Each piece of the text with the merges that encode it, in the order they apply (uncached: the stepper's view). */
+    List<PieceMerges> mergeSteps(String text) {
+        List<PieceMerges> out = new ArrayList<>();
+        for (String piece : PreTokenizer.split(text)) {
+            byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
+            int[] bytes = new int[utf8.length];
+            for (int i = 0; i < utf8.length; i++) {
+                bytes[i] = utf8[i] & 0xFF;
+            }
+            List<MergeStep> steps = new ArrayList<>();
+            int[] ids = merge(utf8, (rank, index, left, right, result) -> steps.add(new MergeStep(rank, index, left, right, result)));
+            out.add(new PieceMerges(piece, bytes, List.copyOf(steps), ids));
+        }
+        return out;
+    }
+
     PieceCache cache() {
         return cache;
     }
@@ -66,8 +86,18 @@ final class BpeEncoder {
         return ids;
     }
 
+    /** One merge as it happens, for the lab's merge stepper: the pair at {@code index, index + 1} of the piece's current tokens joined. */
+    interface MergeListener {
+        void merged(int rank, int index, int left, int right, int result);
+    }
+
     /** BPE on one piece's bytes: the token ids it becomes. */
     int[] merge(byte[] piece) {
+        return merge(piece, null);
+    }
+
+    /** BPE on one piece's bytes, telling {@code listener} (if not null) about every merge in the order they apply. */
+    int[] merge(byte[] piece, MergeListener listener) {
         int n = piece.length;
         // The piece as a doubly linked list of tokens; token i starts as byte i. A token that
         // was merged into its left neighbour leaves the list and gets id -1.
@@ -95,6 +125,13 @@ final class BpeEncoder {
             Merge m = vocab.mergeOf(id[at], id[right]);
             if (m == null || m.rank() != rank) {
                 continue;
+            }
+            if (listener != null) {
+                int index = 0;   // the left token's place among the tokens now in the list
+                for (int j = prev[at]; j >= 0; j = prev[j]) {
+                    index++;
+                }
+                listener.merged(rank, index, id[at], id[right], m.result());
             }
             // Join: the left token becomes the merged token, the right one leaves the list.
             id[at] = m.result();

@@ -71,6 +71,27 @@ public final class BpeTokenizer {
         return encoder.encodeWithSpecials(text);
     }
 
+    /**
+     * One merge while encoding a piece: the tokens at {@code index} and {@code index + 1} of the
+     * piece's current token list, {@code left} and {@code right}, became {@code result}, by the
+     * merge of this {@code rank} (the order it was learned in; lower ranks apply first).
+     */
+    public record MergeStep(int rank, int index, int left, int right, int result) {
+    }
+
+    /** A pre-token piece: its text, its UTF-8 bytes (the starting ids 0-255), the merges in the order they applied, and its ids. */
+    public record PieceMerges(String piece, int[] bytes, List<MergeStep> steps, int[] ids) {
+    }
+
+    /**
+     * How {@link #encode} reaches its ids, merge by merge, for each piece of the text (computed by
+     * the encoder itself, so replaying the steps gives exactly its ids). Costs O(n²) for a piece of
+     * n bytes: for short texts only (the tokenizer lesson's stepper).
+     */
+    public List<PieceMerges> mergeSteps(String text) {
+        return encoder.mergeSteps(text);
+    }
+
     /** The pieces the pre-tokenizer splits text into (what the tokenizer playground shows first). */
     public static List<String> preTokenize(String text) {
         return PreTokenizer.split(text);

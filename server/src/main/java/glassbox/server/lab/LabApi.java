@@ -28,6 +28,8 @@ import io.javalin.http.Context;
 public final class LabApi {
     static final int MAX_TEXT_CHARS = 100_000;
     static final int DISTRIBUTION_TOP = 60;
+    /** Longest text whose merge steps {@code /api/tokenize} reports (a piece's steps cost O(n²) to find). */
+    static final int MAX_MERGES_CHARS = 2_000;
 
     private final Services services;
     private final Engine engine;
@@ -68,11 +70,25 @@ public final class LabApi {
         return t.asText();
     }
 
-    /** Ids with each token's text, bytes and UTF-8 byte offsets; {@code special: true} reads chat tokens like {@code <|user|>}. */
+    /**
+     * Ids with each token's text, bytes and UTF-8 byte offsets; {@code special: true} reads chat tokens like {@code <|user|>};
+     * {@code merges: true} adds each pre-token piece's BPE merges in the order the encoder applied them.
+     */
     private void tokenize(Context ctx) throws IOException {
         JsonNode body = body(ctx);
         String text = text(body, "text");
         boolean special = body.path("special").asBoolean(false);
+        JsonNode mergesField = body.get("merges");
+        if (mergesField != null && !mergesField.isNull() && !mergesField.isBoolean()) {
+            throw ApiError.invalid("'merges' must be a boolean.", "merges");
+        }
+        boolean merges = mergesField != null && mergesField.asBoolean(false);
+        if (merges && special) {
+            throw ApiError.invalid("'merges' shows how plain text is encoded; leave 'special' off.", "merges");
+        }
+        if (merges && text.length() > MAX_MERGES_CHARS) {
+            throw ApiError.invalid("With 'merges', 'text' may be at most " + MAX_MERGES_CHARS + " characters.", "text");
+        }
         int[] ids = special ? tokenizer.encodeWithSpecials(text) : tokenizer.encode(text);
         List<Map<String, Object>> tokens = new ArrayList<>();
         int offset = 0;
@@ -84,7 +100,13 @@ public final class LabApi {
             offset += len;
             tokens.add(t);
         }
-        ctx.json(Map.of("count", ids.length, "tokens", tokens));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", ids.length);
+        out.put("tokens", tokens);
+        if (merges) {
+            out.put("pieces", MergeJson.pieces(tokenizer, tokenizer.mergeSteps(text)));
+        }
+        ctx.json(out);
     }
 
     private void detokenize(Context ctx) throws IOException {
