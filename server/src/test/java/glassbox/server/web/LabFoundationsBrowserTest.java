@@ -1,0 +1,45 @@
+package glassbox.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The widgets of lessons 01–05 and 24 (browser math, plus course-tiny's real curves in 05): each one's
+ * defaults against its lesson's worked example, then a control changed and the new number checked.
+ */
+class LabFoundationsBrowserTest {
+
+    @Test
+    void neuronReproducesTheWorkedExampleAndXorDefeatsEveryLine() throws Exception {
+        LabPage lab = LabPage.open("01-the-neuron");
+        // x = (0.6, 0.2, 0.9), w = (0.4, -0.5, 0.3), b = -0.1: sum 0.31, step 1, sigmoid 0.577
+        assertThat(lab.number("sum")).isCloseTo(0.31, within(1e-9));
+        assertThat(lab.value("step")).isEqualTo("1");
+        assertThat(lab.number("sigmoid")).isCloseTo(0.577, within(1e-9));
+        // bias -0.5: sum -0.09, step 0, sigmoid 0.478
+        lab.set("input[name=bias]", "-0.5");
+        assertThat(lab.number("sum")).isCloseTo(-0.09, within(1e-9));
+        assertThat(lab.value("step")).isEqualTo("0");
+        assertThat(lab.number("sigmoid")).isCloseTo(0.478, within(1e-9));
+        // exercise 1: w = (0.2, -0.4), b = 0, eta = 0.5 on (1, 1) with target 1 → w = (0.7, 0.1), b = 0.5
+        assertThat(lab.value("correct")).isEqualTo("2/4");
+        lab.click("button[data-action=rule]");
+        assertThat(lab.number("w1")).isCloseTo(0.7, within(1e-9));
+        assertThat(lab.number("w2")).isCloseTo(0.1, within(1e-9));
+        assertThat(lab.number("b")).isCloseTo(0.5, within(1e-9));
+        assertThat(lab.value("log")).contains("output is 1");
+        // AND and OR have a separating line, XOR does not: the rule settles on AND, never on XOR
+        assertThat(lab.value("best-AND")).isEqualTo("4/4");
+        assertThat(lab.value("best-OR")).isEqualTo("4/4");
+        assertThat(lab.value("best-XOR")).isEqualTo("3/4");
+        lab.click("button[data-action=train]");
+        assertThat(lab.value("log")).startsWith("Settled");
+        assertThat(lab.value("correct")).isEqualTo("4/4");
+        lab.set("select[name=gate]", "XOR").click("button[data-action=train]");
+        assertThat(lab.value("log")).startsWith("Still changing");
+        assertThat(lab.value("correct")).isNotEqualTo("4/4");
+        lab.finish();
+    }
+}
