@@ -42,4 +42,35 @@ class LabFoundationsBrowserTest {
         assertThat(lab.value("correct")).isNotEqualTo("4/4");
         lab.finish();
     }
+
+    @Test
+    void activationsReproduceTheLessonsTableAndShowSaturation() throws Exception {
+        LabPage lab = LabPage.open("03-activation-functions");
+        // the worked example's table at z = -2, 0, 1 (three decimals)
+        String[] names = {"ReLU", "sigmoid", "tanh", "GELU", "SiLU"};
+        double[][] expected = {{0, 0.119, -0.964, -0.046, -0.238}, {0, 0.5, 0, 0, 0}, {1, 0.731, 0.762, 0.841, 0.731}};
+        for (int row = 0; row < 3; row++) {
+            for (int f = 0; f < names.length; f++) {
+                assertThat(lab.number(names[f] + "@" + row)).as(names[f] + " at row " + row).isCloseTo(expected[row][f], within(1e-9));
+            }
+        }
+        // at z = -2 the sigmoid's slope is 0.119 × 0.881 ≈ 0.105, ReLU's is 0 and GELU's small but not zero
+        assertThat(lab.number("sigmoid-slope")).isCloseTo(0.105, within(1e-9));
+        assertThat(lab.number("ReLU-slope")).isEqualTo(0.0);
+        assertThat(Math.abs(lab.number("GELU-slope"))).isBetween(0.01, 0.1);
+        assertThat(lab.value("ReLU-state")).startsWith("zero");
+        // far out on the right sigmoid and tanh saturate while ReLU still passes the gradient
+        lab.set("input[name=z]", "5");
+        assertThat(lab.number("ReLU-slope")).isEqualTo(1.0);
+        assertThat(lab.value("tanh-state")).startsWith("saturated");
+        assertThat(lab.value("sigmoid-state")).startsWith("saturated");
+        assertThat(lab.value("SiLU-state")).isEqualTo("flows");
+        // exercise 1: softmax(1, 2, 3) = (0.090, 0.245, 0.665); sigma(2) = 0.881
+        assertThat(lab.number("p0")).isCloseTo(0.09, within(1e-9));
+        assertThat(lab.number("p1")).isCloseTo(0.245, within(1e-9));
+        assertThat(lab.number("p2")).isCloseTo(0.665, within(1e-9));
+        lab.set("input[name=inputs]", "2");
+        assertThat(lab.number("sigmoid@0")).isCloseTo(0.881, within(1e-9));
+        lab.finish();
+    }
 }
