@@ -73,4 +73,31 @@ class LabFoundationsBrowserTest {
         assertThat(lab.number("sigmoid@0")).isCloseTo(0.881, within(1e-9));
         lab.finish();
     }
+
+    @Test
+    void layersCountParametersAndTheHiddenLayerSolvesXor() throws Exception {
+        LabPage lab = LabPage.open("02-layers-and-deep-networks");
+        // 3, 4, 4, 2: 16 + 20 + 10 = 46 parameters
+        assertThat(lab.number("layer-1")).isEqualTo(16.0);
+        assertThat(lab.number("layer-2")).isEqualTo(20.0);
+        assertThat(lab.number("layer-3")).isEqualTo(10.0);
+        assertThat(lab.number("total")).isEqualTo(46.0);
+        // the MNIST classifier: 100,480 + 1,290 = 101,770
+        lab.set("input[name=widths]", "784, 128, 10");
+        assertThat(lab.number("layer-1")).isEqualTo(100_480.0);
+        assertThat(lab.number("total")).isEqualTo(101_770.0);
+        // the XOR network: (1, 1) → h = (2, 1), y = 0; the four outputs 0, 1, 1, 0
+        assertThat(lab.number("h1-3")).isEqualTo(2.0);
+        assertThat(lab.number("h2-3")).isEqualTo(1.0);
+        double[] xor = {0, 1, 1, 0};
+        for (int i = 0; i < 4; i++) {
+            assertThat(lab.number("y-" + i)).isEqualTo(xor[i]);
+        }
+        assertThat(lab.value("xor-right")).isEqualTo("4/4");
+        // halve the output's penalty on h2 and (1, 1) answers 1: no longer XOR
+        lab.set("input[name=v2]", "-1");
+        assertThat(lab.number("y-3")).isEqualTo(1.0);
+        assertThat(lab.value("xor-right")).isEqualTo("3/4");
+        lab.finish();
+    }
 }
