@@ -100,4 +100,36 @@ class LabFoundationsBrowserTest {
         assertThat(lab.value("xor-right")).isEqualTo("3/4");
         lab.finish();
     }
+
+    @Test
+    void backpropReproducesTheGradientStepAndATooLargeRateDiverges() throws Exception {
+        LabPage lab = LabPage.open("04-training-and-backpropagation");
+        // w = 0.5, b = 0, x = 2, y = 2: ŷ = 1, L = 1; ∂L/∂ŷ = -2, ∂L/∂w = -4, ∂L/∂b = -2
+        assertThat(lab.number("yhat")).isEqualTo(1.0);
+        assertThat(lab.number("loss")).isEqualTo(1.0);
+        assertThat(lab.number("dL-dyhat")).isEqualTo(-2.0);
+        assertThat(lab.number("dL-dw")).isEqualTo(-4.0);
+        assertThat(lab.number("dL-db")).isEqualTo(-2.0);
+        // η = 0.05: w → 0.7, b → 0.1, ŷ → 1.5, L → 0.25
+        assertThat(lab.number("w-next")).isCloseTo(0.7, within(1e-9));
+        assertThat(lab.number("b-next")).isCloseTo(0.1, within(1e-9));
+        lab.click("button[data-action=step]");
+        assertThat(lab.value("step")).isEqualTo("1");
+        assertThat(lab.number("yhat")).isCloseTo(1.5, within(1e-9));
+        assertThat(lab.number("loss")).isCloseTo(0.25, within(1e-9));
+        assertThat(lab.value("verdict")).contains("converges");
+        // η = 0.5 from the start: w → 2.5, b → 1, ŷ → 6, L → 16, and it keeps exploding
+        lab.click("button[data-action=reset]").set("input[name=eta]", "0.5");
+        assertThat(lab.number("w-next")).isCloseTo(2.5, within(1e-9));
+        assertThat(lab.number("b-next")).isCloseTo(1.0, within(1e-9));
+        assertThat(lab.number("yhat-next")).isCloseTo(6.0, within(1e-9));
+        assertThat(lab.number("loss-next")).isCloseTo(16.0, within(1e-9));
+        assertThat(lab.value("verdict")).contains("diverges");
+        lab.click("button[data-action=steps]");
+        assertThat(lab.number("loss")).isGreaterThan(1e6);
+        // back to η = 0.05: ten steps quarter the loss ten times
+        lab.click("button[data-action=reset]").set("input[name=eta]", "0.05").click("button[data-action=steps]");
+        assertThat(lab.number("loss")).isCloseTo(Math.pow(0.25, 10), within(1e-6));
+        lab.finish();
+    }
 }
