@@ -3,7 +3,15 @@ package glassbox.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import glassbox.server.Http;
+import glassbox.server.TestServer;
 
 /**
  * The widgets of lessons 01–05 and 24 (browser math, plus course-tiny's real curves in 05): each one's
@@ -130,6 +138,59 @@ class LabFoundationsBrowserTest {
         // back to η = 0.05: ten steps quarter the loss ten times
         lab.click("button[data-action=reset]").set("input[name=eta]", "0.05").click("button[data-action=steps]");
         assertThat(lab.number("loss")).isCloseTo(Math.pow(0.25, 10), within(1e-6));
+        lab.finish();
+    }
+
+    @Test
+    void overfittingShowsTheRealGapEarlyStoppingAndAnOverfitPolynomial() throws Exception {
+        LabPage lab = LabPage.open("05-overfitting-and-generalization");
+        // the lesson's table with patience 2: best at 400 (3.65), stop at 600; gaps 0.75 and 1.70; perplexity 38.5 and 44.7
+        assertThat(lab.value("best-step")).isEqualTo("400");
+        assertThat(lab.value("stop-step")).isEqualTo("600");
+        assertThat(lab.number("gap-best")).isCloseTo(0.75, within(1e-9));
+        assertThat(lab.number("gap-last")).isCloseTo(1.70, within(1e-9));
+        assertThat(lab.number("ppl-best")).isCloseTo(38.5, within(1e-9));
+        assertThat(lab.number("ppl-last")).isCloseTo(44.7, within(1e-9));
+        lab.set("input[name=patience]", "1");
+        assertThat(lab.value("stop-step")).isEqualTo("500");
+        assertThat(lab.number("ppl-last")).isCloseTo(Math.round(Math.exp(3.69) * 10) / 10.0, within(1e-9));
+
+        // course-tiny's curve, recomputed here from /api/model: evaluations, mean training loss since the previous one
+        JsonNode curve = Http.json(Http.get(TestServer.url() + "/api/model")).path("training").path("curve");
+        List<double[]> evals = new ArrayList<>();   // step, batch train, mean train, validation
+        double sum = 0;
+        int count = 0;
+        for (JsonNode p : curve) {
+            if (p.hasNonNull("train_loss")) {
+                sum += p.get("train_loss").asDouble();
+                count++;
+            }
+            if (p.hasNonNull("val_loss")) {
+                evals.add(new double[] {p.get("step").asInt(), p.get("train_loss").asDouble(), sum / count, p.get("val_loss").asDouble()});
+                sum = 0;
+                count = 0;
+            }
+        }
+        assertThat(evals).isNotEmpty();
+        double[] last = evals.get(evals.size() - 1), best = evals.stream().min((a, b) -> Double.compare(a[3], b[3])).orElseThrow();
+        assertThat(lab.number("real-val")).isCloseTo(last[3], within(6e-4));
+        assertThat(lab.number("real-gap")).isCloseTo(last[3] - last[2], within(1.1e-3));
+        assertThat(lab.number("real-best-step")).isEqualTo(best[0]);
+        assertThat(lab.number("real-best-val")).isCloseTo(best[3], within(6e-4));
+        // the first evaluation against its single batch
+        lab.set("select[name=evaluation]", "0").set("select[name=train-loss]", "batch");
+        double[] first = evals.get(0);
+        assertThat(lab.number("real-train")).isCloseTo(first[1], within(6e-4));
+        assertThat(lab.number("real-gap")).isCloseTo(first[3] - first[1], within(1.1e-3));
+
+        // the polynomial: degree 9 through ten points has no training error and the worst validation error
+        assertThat(lab.value("best-degree")).isEqualTo("3");
+        lab.set("input[name=degree]", "9");
+        assertThat(lab.number("train-mse")).isLessThan(1e-4);
+        double overfit = lab.number("val-mse");
+        lab.set("input[name=degree]", "3");
+        assertThat(lab.number("val-mse")).isLessThan(overfit / 5);
+        assertThat(lab.number("train-mse")).isGreaterThan(1e-3);
         lab.finish();
     }
 }
