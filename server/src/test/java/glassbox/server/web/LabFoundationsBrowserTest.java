@@ -193,4 +193,28 @@ class LabFoundationsBrowserTest {
         assertThat(lab.number("train-mse")).isGreaterThan(1e-3);
         lab.finish();
     }
+
+    @Test
+    void multimodalCutsTheImageIntoTheLessonsPatchCounts() throws Exception {
+        LabPage lab = LabPage.open("24-multimodal-models");
+        // 224 × 224 in 16 × 16 patches: 14 × 14 = 196 tokens of 768 numbers; a 1152 → 4096 projection has 4,722,688 parameters
+        assertThat(lab.value("grid")).isEqualTo("14 × 14");
+        assertThat(lab.number("patches")).isEqualTo(196.0);
+        assertThat(lab.value("per-patch")).endsWith("= 768");
+        assertThat(lab.number("projection")).isEqualTo(4_722_688.0);
+        assertThat(lab.number("attention-ratio")).isEqualTo(1.0);
+        assertThat(lab.number("mean-0")).isBetween(1.0, 255.0);   // the first token is a patch of real pixels, not blank
+        // 448 × 448: 28 × 28 = 784 patches, four times the tokens and sixteen times the attention work
+        lab.set("input[name=width]", "448").set("input[name=height]", "448");
+        assertThat(lab.value("grid")).isEqualTo("28 × 28");
+        assertThat(lab.number("patches")).isEqualTo(784.0);
+        assertThat(lab.number("attention-ratio")).isEqualTo(16.0);
+        // 14-pixel patches on 224 × 224 (as in many SigLIP encoders): 16 × 16 = 256 patches of 588 numbers
+        lab.set("input[name=width]", "224").set("input[name=height]", "224").set("select[name=patch]", "14");
+        assertThat(lab.number("patches")).isEqualTo(256.0);
+        assertThat(lab.value("per-patch")).endsWith("= 588");
+        lab.set("input[name=lm]", "2048");
+        assertThat(lab.number("projection")).isEqualTo(1152.0 * 2048 + 2048);
+        lab.finish();
+    }
 }
