@@ -59,7 +59,7 @@ async function realCurves(box) {
     const patience = cfg.patience ?? 4, stopped = earlyStop(evals, patience).stop;
     out.replaceChildren(
       lineChart([
-        { name: 'training loss (each batch)', points: curve.filter(p => p.train_loss != null).map(p => [p.step, p.train_loss]), color: '#8fa6e6' },
+        { name: 'training loss (each batch)', points: curve.filter(p => p.train_loss != null).map(p => [p.step, p.train_loss]), color: '#5b6475' },
         { name: state.train === 'mean' ? 'training loss (mean per evaluation)' : 'training loss (batch at evaluation)', points: evals.map(v => [v.step, trainAt(v)]), color: '#2f5bd3' },
         { name: 'validation loss', points: evals.map(v => [v.step, v.val]), color: '#a4461b' },
         { name: `gap at step ${e.step}`, points: [[e.step, trainAt(e)], [e.step, e.val]], color: '#1d2330', dash: '3 2' },
