@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
+import glassbox.model.export.Safetensors;
 import glassbox.model.infer.Engine;
 import glassbox.server.TestServer;
 
@@ -56,6 +57,50 @@ class LabModelBrowserTest {
         assertThat(lab.number("loss-1")).isCloseTo(losses[1], within(1e-3));
         assertThat(lab.number("loss-" + (ids.length - 1))).isCloseTo(losses[ids.length - 1], within(1e-3));
         assertThat(lab.number("uniform")).isCloseTo(Math.log(4096), within(1e-3));
+        lab.finish();
+    }
+
+    /** Cosine of two rows of the embedding table as stored in model.safetensors ([vocab, hidden], row-major). */
+    static double cosine(float[] table, int hidden, int a, int b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < hidden; i++) {
+            float x = table[a * hidden + i], y = table[b * hidden + i];
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    @Test
+    void embeddingWidgetFindsTheNearestRowsByCosine() throws Exception {
+        LabPage lab = LabPage.open("07-embeddings");
+        String before = lab.value("query");
+        lab.set("input[type=text]", 0, "dog");
+        lab.valueChangedFrom("query", before);
+        Engine engine = TestServer.services().engine();
+        int[] dog = engine.tokenizer().encode(" dog");
+        assertThat(dog).hasSize(1);
+        assertThat(lab.value("query")).contains("id " + dog[0]);
+        Safetensors.Tensor embed = Safetensors.readF32(engine.modelDir().resolve("model.safetensors")).get("model.embed_tokens.weight");
+        int hidden = (int) embed.shape()[1], vocab = (int) embed.shape()[0];
+        // the first neighbour: the highest cosine of every other row, recomputed here
+        double best = -2;
+        for (int t = 0; t < vocab; t++) {
+            if (t != dog[0]) {
+                best = Math.max(best, cosine(embed.data(), hidden, dog[0], t));
+            }
+        }
+        int first = (int) lab.number("neighbor-id-1");
+        assertThat(cosine(embed.data(), hidden, dog[0], first)).isCloseTo(best, within(1e-6));
+        assertThat(lab.number("cosine-1")).isCloseTo(best, within(1e-4));
+        int third = (int) lab.number("neighbor-id-3");
+        assertThat(lab.number("cosine-3")).isCloseTo(cosine(embed.data(), hidden, dog[0], third), within(1e-4));
+        // the projected words' table: " cat" against the query " dog", and " dog" against itself
+        int cat = engine.tokenizer().encode(" cat")[0];
+        assertThat(lab.number("cos-0")).isCloseTo(cosine(embed.data(), hidden, dog[0], cat), within(1e-4));
+        assertThat(lab.number("cos-1")).isCloseTo(1.0, within(1e-4));
+        assertThat(lab.number("explained-1")).isBetween(0.0, 100.0).isGreaterThanOrEqualTo(lab.number("explained-2"));
         lab.finish();
     }
 }
