@@ -8,7 +8,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import glassbox.model.export.Safetensors;
+import glassbox.model.export.WeightsIo;
 import glassbox.model.infer.Engine;
+import glassbox.model.train.Parallel;
+import glassbox.model.train.Transformer;
+import glassbox.model.train.Weights;
 import glassbox.server.TestServer;
 
 /**
@@ -101,6 +105,51 @@ class LabModelBrowserTest {
         assertThat(lab.number("cos-0")).isCloseTo(cosine(embed.data(), hidden, dog[0], cat), within(1e-4));
         assertThat(lab.number("cos-1")).isCloseTo(1.0, within(1e-4));
         assertThat(lab.number("explained-1")).isBetween(0.0, 100.0).isGreaterThanOrEqualTo(lab.number("explained-2"));
+        lab.finish();
+    }
+
+    private static Weights weights;
+
+    /** The trainer's forward pass over {@code text} on the committed weights: a second implementation of the model. */
+    static synchronized Transformer trainer(String text) throws Exception {
+        Engine engine = TestServer.services().engine();
+        if (weights == null) {
+            weights = WeightsIo.load(engine.modelDir());
+        }
+        int[] ids = engine.tokenizer().encode(text);
+        Transformer t = new Transformer(weights, 1, ids.length, new Parallel(1));
+        t.forward(ids);
+        return t;
+    }
+
+    /** Waits until the widget shows exactly {@code count} elements whose data-value starts with {@code prefix}. */
+    static void awaitCount(LabPage lab, String prefix, int count) {
+        lab.waitFor(() -> lab.root.findElements(org.openqa.selenium.By.cssSelector("[data-value^='" + prefix + "']")).size() == count);
+    }
+
+    @Test
+    void attentionWidgetComputesTheWorkedRowAndShowsARealOne() throws Exception {
+        LabPage lab = LabPage.open("08-the-attention-mechanism");
+        // by hand: the worked example, then exercise 1's query (0, 2, 0, 0)
+        assertThat(lab.number("hand-weight-0")).isCloseTo(0.307, within(1e-3));
+        assertThat(lab.number("hand-weight-1")).isCloseTo(0.186, within(1e-3));
+        assertThat(lab.number("hand-weight-2")).isCloseTo(0.506, within(1e-3));
+        assertThat(lab.value("hand-output")).isEqualTo("(0.814, 0.693)");
+        lab.set("input[type=text]", 0, "0, 2, 0, 0");
+        assertThat(lab.number("hand-weight-1")).isCloseTo(0.576, within(1e-3));
+        assertThat(lab.value("hand-output")).isEqualTo("(0.424, 0.788)");
+        // the real row: layer 3, head 2, the query at position 5 of a typed sentence
+        String text = "The first head looks back at the token before it.";
+        int n = TestServer.services().engine().tokenizer().encode(text).length;
+        lab.set("select", 0, "3").set("select", 1, "2").set("input[type=text]", 7, text);
+        awaitCount(lab, "real-weight-", n);
+        lab.set("select", 2, "5");
+        awaitCount(lab, "real-weight-", 6);
+        float[] expected = trainer(text).attentionRow(3, 2, 5);
+        for (int k = 0; k <= 5; k++) {
+            assertThat(lab.number("real-weight-" + k)).as("weight on position %d", k).isCloseTo(expected[k], within(1e-3));
+        }
+        assertThat(lab.number("real-sum")).isCloseTo(1.0, within(1e-3));
         lab.finish();
     }
 }
