@@ -152,4 +152,31 @@ class LabModelBrowserTest {
         assertThat(lab.number("real-sum")).isCloseTo(1.0, within(1e-3));
         lab.finish();
     }
+
+    @Test
+    void multiHeadWidgetShowsEveryHeadOfALayer() throws Exception {
+        LabPage lab = LabPage.open("09-multi-head-attention");
+        String text = "The cat sat on the mat, and then the cat sat on the chair.";
+        int n = TestServer.services().engine().tokenizer().encode(text).length;
+        lab.set("select", 0, "2").set("input[type=text]", 0, text);
+        lab.waitFor(() -> lab.value("layer").equals("Layer 2") && lab.value("token-count").equals(String.valueOf(n)));
+        Transformer t = trainer(text);
+        for (int h = 0; h < 8; h++) {
+            double prev = 0, first = 0;
+            for (int q = 1; q < n; q++) {
+                float[] row = t.attentionRow(2, h, q);
+                prev += row[q - 1];
+                first += row[0];
+            }
+            assertThat(lab.number("prev-" + h)).as("head %d, previous token", h).isCloseTo(prev / (n - 1), within(1e-3));
+            assertThat(lab.number("first-" + h)).as("head %d, first token", h).isCloseTo(first / (n - 1), within(1e-3));
+        }
+        // every head's row for the token at position 4, as numbers
+        lab.set("select", 1, "4");
+        awaitCount(lab, "row-0-", 5);
+        for (int h = 0; h < 8; h++) {
+            assertThat(lab.number("row-" + h + "-3")).isCloseTo(t.attentionRow(2, h, 4)[3], within(1e-3));
+        }
+        lab.finish();
+    }
 }
