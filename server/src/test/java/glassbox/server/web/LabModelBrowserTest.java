@@ -179,4 +179,50 @@ class LabModelBrowserTest {
         }
         lab.finish();
     }
+
+    @Test
+    void stackingWidgetShowsTheLogitLensAndCountsTheParameters() throws Exception {
+        LabPage lab = LabPage.open("11-stacking-layers");
+        // the counter: course-tiny's config gives the worked example's 5,795,072, the count of the committed file
+        Engine engine = TestServer.services().engine();
+        assertThat(lab.number("params-total")).isEqualTo(5_795_072.0).isEqualTo((double) engine.info().parameters());
+        assertThat(lab.number("params-file")).isEqualTo((double) engine.info().parameters());
+        assertThat(lab.number("params-block")).isEqualTo(791_040.0);
+        lab.set("input[type=number]", 2, "12");   // twelve layers: 12 × 791,040 + 1,048,576 + 256
+        assertThat(lab.number("params-total")).isEqualTo(12 * 791_040.0 + 1_048_576 + 256);
+        // the lens after position 4 of a typed text: each layer's top guess, recomputed through the trainer
+        String text = "The softmax turns the scores into probabilities.";
+        int[] ids = engine.tokenizer().encode(text);
+        String before = lab.value("lens-top-5");
+        lab.set("input[type=text]", 0, text);
+        lab.waitFor(() -> lab.root.findElements(org.openqa.selenium.By.cssSelector("select option")).size() == ids.length + 2);
+        lab.set("select", 0, "4");
+        Transformer t = trainer(text);
+        int h = weights.config.hiddenSize(), vocab = weights.config.vocabSize();
+        for (int layer = 0; layer < 6; layer++) {
+            float[] stream = Arrays.copyOfRange(t.residualBefore(layer + 1), 4 * h, 5 * h);
+            double ss = 0;
+            for (float x : stream) {
+                ss += x * x;
+            }
+            double rs = 1 / Math.sqrt(ss / h + weights.config.rmsNormEps());
+            int best = -1;
+            double bestLogit = Double.NEGATIVE_INFINITY;
+            for (int tok = 0; tok < vocab; tok++) {
+                double logit = 0;
+                for (int i = 0; i < h; i++) {
+                    logit += stream[i] * rs * weights.data[weights.finalNorm.offset() + i] * weights.data[weights.embed.offset() + tok * h + i];
+                }
+                if (logit > bestLogit) {
+                    bestLogit = logit;
+                    best = tok;
+                }
+            }
+            String shown = engine.tokenizer().tokenText(best).replace(" ", "\u00b7");
+            int l = layer;
+            lab.waitFor(() -> lab.value("lens-top-" + l).startsWith(shown + " "));
+        }
+        assertThat(before).isNotNull();
+        lab.finish();
+    }
 }
