@@ -225,4 +225,35 @@ class LabModelBrowserTest {
         assertThat(before).isNotNull();
         lab.finish();
     }
+
+    static double norm(float[] all, int row, int h) {
+        double s = 0;
+        for (int i = row * h; i < (row + 1) * h; i++) {
+            s += (double) all[i] * all[i];
+        }
+        return Math.sqrt(s);
+    }
+
+    @Test
+    void blockWidgetShowsTheWorkedStepAndTheRealResidualStream() throws Exception {
+        LabPage lab = LabPage.open("10-the-transformer-block");
+        // the worked example: rms √3.5, normalised (1.604, -0.535, 1.069, 0), new stream (3.2, -0.9, 1.7, 0.4)
+        assertThat(lab.number("rms")).isCloseTo(Math.sqrt(3.5), within(1e-3));
+        assertThat(lab.value("normed")).isEqualTo("(1.604, -0.535, 1.069, 0)");
+        assertThat(lab.value("sum")).isEqualTo("(3.2, -0.9, 1.7, 0.4)");
+        // the real stream through block 2 of a typed text, against the trainer's forward pass
+        String text = "The residual stream carries every token through the blocks.";
+        int n = TestServer.services().engine().tokenizer().encode(text).length;
+        lab.set("select", 0, "2").set("input[type=text]", 2, text);
+        lab.waitFor(() -> lab.value("block").equals("Block 2")
+                && lab.root.findElements(org.openqa.selenium.By.cssSelector("[data-value^='mlp-']")).size() == n);
+        Transformer t = trainer(text);
+        int h = weights.config.hiddenSize();
+        for (int p : new int[] {0, 3, n - 1}) {
+            assertThat(lab.number("in-" + p)).as("entering, position %d", p).isCloseTo(norm(t.residualBefore(2), p, h), within(2e-3));
+            assertThat(lab.number("attn-" + p)).as("after attention, position %d", p).isCloseTo(norm(t.residualAfterAttention(2), p, h), within(2e-3));
+            assertThat(lab.number("mlp-" + p)).as("after the MLP, position %d", p).isCloseTo(norm(t.residualBefore(3), p, h), within(2e-3));
+        }
+        lab.finish();
+    }
 }
