@@ -15,6 +15,7 @@ import glassbox.model.infer.ContextLengthExceededException;
 import glassbox.model.infer.EngineBusyException;
 import glassbox.server.lab.LabApi;
 import glassbox.server.lab.ModelLabApi;
+import glassbox.server.openai.EmbeddingsApi;
 import glassbox.server.openai.OpenAiApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -73,6 +74,7 @@ public final class GlassboxServer {
                 .result(services.metrics().render(services.engine().stats(), services.traces().size(), services.traces().bytes())));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
         new OpenAiApi(services).register(app);
+        new EmbeddingsApi(services).register(app);
         new LabApi(services).register(app);
         new ModelLabApi(services).register(app);
         PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
