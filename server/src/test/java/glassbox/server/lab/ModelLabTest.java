@@ -115,4 +115,38 @@ class ModelLabTest {
         assertThat(project.statusCode()).isEqualTo(400);
         assertThat(Http.json(project).get("error").get("param").asText()).isEqualTo("project");
     }
+
+    @Test
+    void labViewsRunningAlongsideAChatLeaveItsOutputUnchanged() throws Exception {
+        String url = TestServer.url();
+        String chat = "{\"model\":\"course-tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"What is attention?\"}],"
+                + "\"max_tokens\":24,\"temperature\":0.8,\"seed\":11}";
+        String alone = Http.json(Http.post(url + "/v1/chat/completions", chat)).get("choices").get(0).get("message").get("content").asText();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(7);   // all six lab calls and the chat at once
+        try {
+            List<java.util.concurrent.Future<Integer>> lab = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String path = List.of("/api/loss", "/api/attention", "/api/residual", "/api/lens", "/api/embeddings/neighbors", "/v1/embeddings").get(i);
+                String body = path.equals("/v1/embeddings") ? "{\"model\":\"course-tiny\",\"input\":\"Each head looks back\"}"
+                        : "{\"text\":\"Each head looks back at the tokens before it.\"}";
+                lab.add(pool.submit(() -> Http.post(url + path, body).statusCode()));
+            }
+            // one slot and a queue of four in the test server: a busy answer (429) is what a client retries, not a failure
+            var together = pool.submit(() -> {
+                for (int attempt = 0; ; attempt++) {
+                    var r = Http.post(url + "/v1/chat/completions", chat);
+                    if (r.statusCode() != 429 || attempt == 50) {
+                        return Http.json(r).get("choices").get(0).get("message").get("content").asText();
+                    }
+                    Thread.sleep(100);
+                }
+            });
+            for (var f : lab) {
+                assertThat(f.get()).isIn(200, 429);
+            }
+            assertThat(together.get()).isEqualTo(alone);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
