@@ -31,13 +31,13 @@ function show(out, r) {
     ['a uniform guess over 4,096 tokens: ln 4096', el('span', { 'data-value': 'uniform', text: `${num(r.uniform_loss, 3)} nats` })],
     ['most surprising token', el('span', { 'data-value': 'worst', text: `“${visible(worst.text)}” (position ${worst.position}, loss ${num(worst.loss, 2)})` })],
   ]);
-  const heat = el('p', { class: 'lab-heat', 'aria-label': 'The text coloured by loss; the table below has the numbers' },
+  const heat = el('p', { class: 'lab-heat' },
     r.tokens.map(t => el('span', {
       class: `lab-heat-tok level-${t.loss === undefined ? 'none' : level(t.loss)}`,
       title: t.loss === undefined ? 'first token: not predicted' : `loss ${num(t.loss, 2)} · p ${pct(t.prob)}`,
       text: visible(t.text),
     })));
-  const legend = el('p', { class: 'muted lab-heat-legend' }, 'Loss: ',
+  const legend = el('p', { class: 'muted lab-heat-legend' }, 'Shading by loss (the table below has every number): ',
     [[0, '< 1'], [1, '1–3'], [2, '3–5'], [3, '5–8'], [4, '≥ 8']].map(([l, t]) => el('span', { class: `lab-heat-tok level-${l}`, text: t })),
     ' nats');
   const rows = scored.slice(0, ROWS).map(t => [

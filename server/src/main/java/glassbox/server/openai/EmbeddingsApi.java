@@ -27,6 +27,8 @@ import io.javalin.http.Context;
 public final class EmbeddingsApi {
     static final int MAX_INPUTS = 64;
     static final int MAX_INPUT_CHARS = 20_000;
+    /** All inputs of one request together: 16 full contexts, a few seconds of prefill on a laptop. */
+    static final int MAX_TOTAL_TOKENS = 8_192;
 
     private final Engine engine;
 
@@ -63,6 +65,11 @@ public final class EmbeddingsApi {
         }
         f.string("user", null);   // accepted and ignored, as a type check
         List<int[]> inputs = inputs(f.node("input"));
+        long total = inputs.stream().mapToLong(ids -> ids.length).sum();
+        if (total > MAX_TOTAL_TOKENS) {
+            throw ApiError.invalid("The inputs are " + total + " tokens together; one request may embed at most " + MAX_TOTAL_TOKENS + ".", "input",
+                    "too_many_tokens");
+        }
         List<Map<String, Object>> data = new ArrayList<>();
         long tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
