@@ -165,3 +165,24 @@ function niceStep(raw) {
   const f = raw / p;
   return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * p;
 }
+
+/**
+ * For widgets that ask the server: returns a trigger that runs run(signal) once the learner pauses
+ * (delay ms; trigger(true) runs at once), aborting the request before it, and shows a failure
+ * (a busy server's 429 included) in `out` instead of the results.
+ */
+export function debounced(out, run, delay = 350) {
+  let timer = 0, controller = null;
+  return (now = false) => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (controller) controller.abort();
+      const mine = controller = new AbortController();
+      try {
+        await run(mine.signal);
+      } catch (e) {
+        if (e.name !== 'AbortError' && mine === controller) showError(out, e);
+      }
+    }, now ? 0 : delay);
+  };
+}

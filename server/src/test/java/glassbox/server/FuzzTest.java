@@ -41,10 +41,12 @@ class FuzzTest {
     static final long SEED = Long.getLong("fuzz.seed", new SplittableRandom().nextLong());
 
     static final List<String> POSTS = List.of("/v1/chat/completions", "/v1/completions", "/api/tokenize", "/api/detokenize",
-            "/api/distribution", "/api/generate/step");
+            "/api/distribution", "/api/generate/step", "/v1/embeddings", "/api/loss", "/api/embeddings/neighbors", "/api/attention", "/api/lens",
+            "/api/residual");
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Fields whose value is a number the API reports; none may be NaN or infinite (which Jackson would write as a string). */
-    static final List<String> NUMERIC = List.of("logprob", "prob", "logit", "entropy", "score", "prefill_ms", "decode_ms");
+    static final List<String> NUMERIC = List.of("logprob", "prob", "logit", "entropy", "score", "prefill_ms", "decode_ms", "loss",
+            "cross_entropy", "perplexity", "cosine", "cosine_to_query", "x", "y");
 
     /** A valid body per endpoint, as field -> JSON text; mutations start from these. */
     static Map<String, String> valid(String path) {
@@ -68,6 +70,23 @@ class FuzzTest {
                 b.put("seed", "7");
                 b.put("session", "\"fuzz\"");
             }
+            case "/v1/embeddings" -> {
+                b.put("model", "\"course-tiny\"");
+                b.put("input", "[\"a token\",\"attention\"]");
+            }
+            case "/api/embeddings/neighbors" -> {
+                b.put("text", "\" cat\"");
+                b.put("k", "5");
+                b.put("project", "[\" cat\",\" dog\",\" car\"]");
+            }
+            case "/api/attention" -> {
+                b.put("text", "\"Attention looks back\"");
+                b.put("layer", "1");
+            }
+            case "/api/lens" -> {
+                b.put("text", "\"The softmax\"");
+                b.put("top", "3");
+            }
             default -> b.put("text", "\"attention\"");
         }
         return b;
@@ -75,7 +94,8 @@ class FuzzTest {
 
     static final List<String> FIELDS = List.of("model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature", "top_p",
             "top_k", "min_p", "n", "stop", "seed", "logprobs", "top_logprobs", "stream", "stream_options", "logit_bias", "user", "trace",
-            "grounding", "presence_penalty", "frequency_penalty", "repetition_penalty", "response_format", "text", "ids", "special", "chat", "session", "merges");
+            "grounding", "presence_penalty", "frequency_penalty", "repetition_penalty", "response_format", "text", "ids", "special", "chat",
+            "k", "project", "layer", "top", "input", "encoding_format", "dimensions", "session", "merges");
     /** Keys that are not request fields but appear inside them. */
     static final List<String> INNER_KEYS = List.of("role", "content", "type", "include_usage", "attention", "logit_lens", "json_schema");
     /** Values that stay cheap where a number of tokens is asked for: refused, or at most a few tokens. */

@@ -101,8 +101,12 @@ public final class Engine implements AutoCloseable {
     /** Everything that refuses a request before any work: the context limit and token ids in the vocabulary. */
     private void validate(GenerationRequest req) {
         checkFits(req.prompt().length, req.maxTokens());
+        checkIds(req.prompt());
+    }
+
+    private void checkIds(int[] prompt) {
         int vocab = model.info().vocabSize();
-        for (int id : req.prompt()) {
+        for (int id : prompt) {
             if (id < 0 || id >= vocab) {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
             }
@@ -306,6 +310,128 @@ public final class Engine implements AutoCloseable {
             return prefill(prompt, 0, kv, null);
         } finally {
             slots.release();
+        }
+    }
+
+    /**
+     * Raw logits at every position of {@code prompt}, {@code [n][vocab]}: row {@code i} scores the
+     * token after position {@code i} (one batched prefill on a fresh cache, like {@link #nextTokenLogits}).
+     */
+    public float[][] positionLogits(int[] prompt) {
+        return onFreshCache(prompt, (kv, p) -> forwardAll(p, kv, null, true));
+    }
+
+    /**
+     * Reads {@code prompt} through the trace machinery without generating: every attention row, the
+     * logit lens at every position ({@code lensTop} guesses per layer, 0 for none) and, with
+     * {@code residual}, the residual stream before and after each block's attention.
+     */
+    public Inspection inspect(int[] prompt, int lensTop, boolean residual) {
+        int n = prompt.length;
+        TraceRecorder recorder = new TraceRecorder(probe(), 0, n, lensTop > 0, residual);
+        onFreshCache(prompt, (kv, p) -> forwardAll(p, kv, recorder, false));
+        int layers = model.info().layers();
+        float[][][][] attention = new float[layers][model.info().heads()][n][];
+        List<List<LensLayer>> lens = new ArrayList<>();
+        float[][][] stream = residual ? new float[layers + 1][n][] : null;
+        float[][][] mid = residual ? new float[layers][n][] : null;
+        for (int q = 0; q < n; q++) {
+            float[][][] a = recorder.attentionAt(q);
+            for (int l = 0; l < layers; l++) {
+                for (int h = 0; h < a[l].length; h++) {
+                    attention[l][h][q] = a[l][h];
+                }
+            }
+            lens.add(lensTop > 0 ? recorder.lensAt(q, lensTop, model.tokenizer()::tokenText) : List.of());
+            if (residual) {
+                float[][] s = recorder.streamAt(q);
+                float[][] m = recorder.afterAttentionAt(q);
+                for (int l = 0; l <= layers; l++) {
+                    stream[l][q] = s[l];
+                    if (l < layers) {
+                        mid[l][q] = m[l];
+                    }
+                }
+            }
+        }
+        return new Inspection(prompt.clone(), attention, lens, stream, mid);
+    }
+
+    /**
+     * A text's embedding: the mean over its positions of the final-normed hidden state (what the
+     * output head reads), scaled to length 1, {@code [hidden]}.
+     */
+    public float[] embedding(int[] prompt) {
+        ProbeWeights w = probe();
+        int width = model.info().hiddenSize();
+        double[] sum = new double[width];
+        LayerCapture finals = new LayerCapture() {
+            @Override
+            public void layerInput(int layer, int position, float[] hidden) {
+            }
+
+            @Override
+            public void finalOutput(int position, float[] hidden) {
+                float[] normed = w.rmsNorm(hidden, w.finalNorm());
+                for (int i = 0; i < width; i++) {
+                    sum[i] += normed[i];
+                }
+            }
+        };
+        onFreshCache(prompt, (kv, p) -> forwardAll(p, kv, finals, false));
+        double length = 0;
+        for (double x : sum) {
+            length += x * x;
+        }
+        length = Math.sqrt(length);
+        float[] out = new float[width];
+        for (int i = 0; i < width; i++) {
+            out[i] = length == 0 ? 0f : (float) (sum[i] / length);
+        }
+        return out;
+    }
+
+    /** The token embedding table (tied to the output head in course-tiny), for the lab's neighbours and projections. */
+    public EmbeddingTable embeddingTable() {
+        return new EmbeddingTable(probe().embed());
+    }
+
+    /** Runs {@code work} on a fresh KV cache under a slot, after the checks every request gets. */
+    private <T> T onFreshCache(int[] prompt, java.util.function.BiFunction<KvBufferCache.KvBuffer, int[], T> work) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty");
+        }
+        checkFits(prompt.length, 0);   // reading a position's outputs needs no extra position
+        checkIds(prompt);
+        if (!acquireSlot()) {
+            throw new IllegalStateException("interrupted while waiting for a slot");
+        }
+        try (KvBufferCache.KvBuffer kv = kvCache.getEphemeralKvBuffer()) {
+            return work.apply(kv, prompt);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** One batched forward pass; with {@code allRows} the logits of every position, else null (the capture keeps what it needs). */
+    private float[][] forwardAll(int[] tokens, KvBufferCache.KvBuffer kv, LayerCapture capture, boolean allRows) {
+        modelLock.lock();
+        try {
+            model.jlama().capture(capture);
+            try (AbstractTensor out = model.jlama().batchForward(tokens, 0, kv)) {
+                if (!allRows) {
+                    return null;
+                }
+                float[][] rows = new float[out.shape().first()][];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = logits(out, r);
+                }
+                return rows;
+            } finally {
+                model.jlama().capture(null);
+            }
+        } finally {
+            modelLock.unlock();
         }
     }
 

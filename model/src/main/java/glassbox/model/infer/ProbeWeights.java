@@ -4,27 +4,36 @@ import com.github.tjake.jlama.safetensors.WeightLoader;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 
 /**
- * Plain float copies of the weights a trace needs: each layer's attention norm and query/key
- * projections (to recompute attention rows) and the final norm and output head (for the logit
- * lens). Read from the same safetensors file jlama serves; only loaded when tracing is asked for.
+ * Plain float copies of the weights a trace needs: each layer's attention norm and query/key/value
+ * and output projections (to recompute attention rows and what attention adds to the residual
+ * stream), the token embedding table, and the final norm and output head (for the logit lens).
+ * Matrices keep Hugging Face's {@code [out, in]} layout. Read from the same safetensors file jlama
+ * serves; only loaded when tracing or a lab view asks for it.
  */
 record ProbeWeights(int layers, int heads, int kvHeads, int headDim, float ropeTheta, float eps,
-                    float[][] attnNorm, float[][][] wq, float[][][] wk, float[] finalNorm, float[][] head) {
+                    float[][] attnNorm, float[][][] wq, float[][][] wk, float[][][] wv, float[][][] wo,
+                    float[][] embed, float[] finalNorm, float[][] head) {
 
     static ProbeWeights load(WeightLoader w, ModelInfo info) {
         int layers = info.layers();
         float[][] attnNorm = new float[layers][];
         float[][][] wq = new float[layers][][];
         float[][][] wk = new float[layers][][];
+        float[][][] wv = new float[layers][][];
+        float[][][] wo = new float[layers][][];
         for (int l = 0; l < layers; l++) {
             String base = "model.layers." + l + ".";
             attnNorm[l] = vector(w.load(base + "input_layernorm.weight"));
             wq[l] = matrix(w.load(base + "self_attn.q_proj.weight"));
             wk[l] = matrix(w.load(base + "self_attn.k_proj.weight"));
+            wv[l] = matrix(w.load(base + "self_attn.v_proj.weight"));
+            wo[l] = matrix(w.load(base + "self_attn.o_proj.weight"));
         }
-        String headName = w.isWeightPresent("lm_head.weight") ? "lm_head.weight" : "model.embed_tokens.weight";
+        float[][] embed = matrix(w.load("model.embed_tokens.weight"));   // [vocab, hidden]
+        // Tied models (course-tiny) read the output head from the embedding: one copy serves both.
+        float[][] head = w.isWeightPresent("lm_head.weight") ? matrix(w.load("lm_head.weight")) : embed;
         return new ProbeWeights(layers, info.heads(), info.kvHeads(), info.hiddenSize() / info.heads(), info.ropeTheta(),
-                info.rmsNormEps(), attnNorm, wq, wk, vector(w.load("model.norm.weight")), matrix(w.load(headName)));
+                info.rmsNormEps(), attnNorm, wq, wk, wv, wo, embed, vector(w.load("model.norm.weight")), head);
     }
 
     private static float[] vector(AbstractTensor t) {

@@ -9,14 +9,23 @@ import java.util.Map;
  * Rebuilds attention rows and the logit lens from the residual stream jlama computes. For each
  * layer it keeps every position's rotated key (recomputed from the captured layer input with the
  * same weights), so a query row is one softmax over the keys so far: the same arithmetic as the
- * model, done a second time in plain Java only when a trace asks for it.
+ * model, done a second time in plain Java only when a trace asks for it. With {@code residual}
+ * on it also keeps every position's value vectors and rebuilds what attention adds to the residual
+ * stream, so the stream can be read between a block's attention and its MLP (jlama runs both in
+ * one call).
  */
 final class TraceRecorder implements LayerCapture {
     private final ProbeWeights w;
     private final int firstTracedPosition;
     private final int promptMatrixLimit;
     private final boolean lens;
+    private final boolean residual;
     private final List<List<float[]>> keys = new ArrayList<>();
+    private final List<List<float[]>> values = new ArrayList<>();
+    /** position -> [layer] residual stream entering that layer; index layers: leaving the last one */
+    private final Map<Integer, float[][]> streams = new HashMap<>();
+    /** position -> [layer] residual stream after that layer's attention, before its MLP */
+    private final Map<Integer, float[][]> afterAttention = new HashMap<>();
     /** position -> [layer][head][key position] */
     private final Map<Integer, float[][][]> attention = new HashMap<>();
     /** position -> [layer] residual stream after that layer */
@@ -28,12 +37,22 @@ final class TraceRecorder implements LayerCapture {
      * @param promptMatrixLimit   and for every position below this limit (the prompt matrix)
      */
     TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens) {
+        this(w, firstTracedPosition, promptMatrixLimit, lens, false);
+    }
+
+    /** With {@code residual}, attention rows must be recorded at every position (firstTracedPosition 0). */
+    TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens, boolean residual) {
         this.w = w;
         this.firstTracedPosition = firstTracedPosition;
         this.promptMatrixLimit = promptMatrixLimit;
         this.lens = lens;
+        this.residual = residual;
+        if (residual && firstTracedPosition != 0) {
+            throw new IllegalArgumentException("the residual stream needs attention rows at every position");
+        }
         for (int l = 0; l < w.layers(); l++) {
             keys.add(new ArrayList<>());
+            values.add(new ArrayList<>());
         }
     }
 
@@ -50,11 +69,49 @@ final class TraceRecorder implements LayerCapture {
             layerKeys.add(null);
         }
         layerKeys.set(position, k);
+        if (residual) {
+            List<float[]> layerValues = values.get(layer);
+            while (layerValues.size() <= position) {
+                layerValues.add(null);
+            }
+            layerValues.set(position, ProbeWeights.matVec(w.wv()[layer], x));
+            streams.computeIfAbsent(position, p -> new float[w.layers() + 1][])[layer] = hidden;
+        }
         if (position >= firstTracedPosition || position < promptMatrixLimit) {
             float[] q = ProbeWeights.matVec(w.wq()[layer], x);
             w.rope(q, position);
-            attention.computeIfAbsent(position, p -> new float[w.layers()][][])[layer] = rows(q, layerKeys, position);
+            float[][] rows = rows(q, layerKeys, position);
+            attention.computeIfAbsent(position, p -> new float[w.layers()][][])[layer] = rows;
+            if (residual) {
+                afterAttention.computeIfAbsent(position, p -> new float[w.layers()][])[layer] =
+                        addAttention(hidden, rows, values.get(layer), w.wo()[layer]);
+            }
         }
+    }
+
+    /**
+     * hidden + Wo · concat over heads of (Σ_j row[h][j] · v_j[h's key/value group]):
+     * the residual stream after a block's attention. rows [heads][pos+1], values [pos+1][kvHeads·d].
+     */
+    private float[] addAttention(float[] hidden, float[][] rows, List<float[]> layerValues, float[][] wo) {
+        int d = w.headDim();
+        int group = w.heads() / w.kvHeads();
+        float[] mixed = new float[w.heads() * d];
+        for (int h = 0; h < w.heads(); h++) {
+            int kvBase = (h / group) * d;
+            for (int j = 0; j < rows[h].length; j++) {
+                float p = rows[h][j];
+                float[] v = layerValues.get(j);
+                for (int i = 0; i < d; i++) {
+                    mixed[h * d + i] += p * v[kvBase + i];
+                }
+            }
+        }
+        float[] out = ProbeWeights.matVec(wo, mixed);
+        for (int i = 0; i < out.length; i++) {
+            out[i] += hidden[i];
+        }
+        return out;
     }
 
     @Override
@@ -62,6 +119,19 @@ final class TraceRecorder implements LayerCapture {
         if (lens && position >= firstTracedPosition) {
             outputs.computeIfAbsent(position, p -> new float[w.layers()][])[w.layers() - 1] = hidden;
         }
+        if (residual) {
+            streams.computeIfAbsent(position, p -> new float[w.layers() + 1][])[w.layers()] = hidden;
+        }
+    }
+
+    /** [layer + 1][hidden] at {@code position}: the stream entering each block, then leaving the last; null when not recorded. */
+    float[][] streamAt(int position) {
+        return streams.get(position);
+    }
+
+    /** [layer][hidden] at {@code position}: the stream after each block's attention; null when not recorded. */
+    float[][] afterAttentionAt(int position) {
+        return afterAttention.get(position);
     }
 
     /** softmax(q·k / √d) over positions 0..pos for every head; a query head reads its group's key head. */

@@ -476,6 +476,24 @@ public final class Transformer {
         return p;
     }
 
+    /**
+     * The residual stream of the last forward pass entering block {@code l} ({@code [rows, hidden]});
+     * {@code l = numLayers} is the stream leaving the last block, before the final norm.
+     */
+    public float[] residualBefore(int l) {
+        return (l == c.numLayers() ? xLast : xIn[l]).clone();
+    }
+
+    /** The residual stream of block {@code l} after its attention has been added, before its MLP ({@code [rows, hidden]}). */
+    public float[] residualAfterAttention(int l) {
+        return xMid[l].clone();
+    }
+
+    /** The final-normed hidden state that the output head reads ({@code [rows, hidden]}). */
+    public float[] finalNormed() {
+        return nFinal.clone();
+    }
+
     /** Attention probabilities of layer l, head, query position t over positions 0..t (batch 0). */
     public float[] attentionRow(int l, int head, int t) {
         return Arrays.copyOfRange(probs[l], (head * seq + t) * seq, (head * seq + t) * seq + t + 1);
