@@ -55,4 +55,63 @@ class LabTrainingBrowserTest {
         assertThat(lab.number("ratio-b")).isCloseTo(1.0, within(1e-3));
         lab.finish();
     }
+
+    @Test
+    void computeCalculatorReproducesTheChinchillaBudgetAndPlacesTheRealRun() throws Exception {
+        LabPage lab = LabPage.open("15-compute-and-scale");
+        // worked example: N = 70e9, D = 1.4e12 → 20 tokens per parameter, 5.88e23 FLOPs, 588,000 s at 1e18 FLOP/s (6.8 days)
+        assertThat(lab.number("tokens-per-param")).isEqualTo(20.0);
+        assertThat(lab.number("flops")).isCloseTo(5.88e23, within(1e20));
+        assertThat(lab.value("seconds")).isEqualTo("588,000 s");
+        assertThat(lab.number("days")).isEqualTo(6.8);
+        // exercise 1: GPT-3 → 3.15e23 FLOPs, 1.7 tokens per parameter, compute-optimal ≈ 51B parameters on ≈ 1.0T tokens
+        lab.set("select", "GPT-3");
+        assertThat(lab.number("flops")).isCloseTo(3.15e23, within(1e20));
+        assertThat(lab.number("tokens-per-param")).isCloseTo(1.714, within(1e-3));
+        assertThat(lab.number("optimal-n")).isCloseTo(5.12e10, within(1e8));
+        assertThat(lab.number("optimal-d")).isCloseTo(1.02e12, within(1e10));
+        // exercise 3: 7e9 parameters × 16 bytes sharded over 8 devices → 14 GB each
+        lab.set("input[type=number]", 0, "7e9").set("input[type=number]", 4, "8");
+        assertThat(lab.number("state-per-device")).isEqualTo(14.0);
+        // the real run, from training.json: tokens seen / parameters
+        JsonNode t = trainingJson();
+        lab.set("select", "course-tiny");
+        assertThat(lab.number("tokens-per-param")).isCloseTo(t.get("tokens_seen").asDouble() / t.get("parameters").asDouble(), within(1e-3));
+        assertThat(lab.number("flops")).isCloseTo(6 * t.get("tokens_seen").asDouble() * t.get("parameters").asDouble(), within(1e12));
+        assertThat(lab.value("tiny-run")).contains(String.format(java.util.Locale.ROOT, "%,d", t.get("train_tokens").asLong()));
+        lab.finish();
+    }
+
+    @Test
+    void contextWindowComputesTheKvCacheFromTheRealConfigAndRotatesRopePairs() throws Exception {
+        LabPage lab = LabPage.open("20-context-window");
+        JsonNode c = Json.MAPPER.readTree(TestServer.services().engine().info().dir().resolve("config.json").toFile());
+        int layers = c.get("num_hidden_layers").asInt(), kv = c.get("num_key_value_heads").asInt(), hd = c.get("head_dim").asInt();
+        int ctx = c.get("glassbox_context_length").asInt();
+        long perToken = 2L * layers * kv * hd * 4;   // float32
+        // worked example: 2 × 6 × 256 × 4 = 12,288 bytes per token, 6 MiB at 512 tokens, 131,072 pairs
+        assertThat(lab.number("kv-per-token")).isEqualTo(perToken).isEqualTo(12_288);
+        assertThat(lab.number("kv-total")).isEqualTo(perToken * ctx);
+        assertThat(lab.number("pairs")).isEqualTo(ctx * (double) ctx / 2);
+        lab.set("input[type=number]", 3, "8192");
+        assertThat(lab.value("kv-total")).contains("96 MiB");
+        assertThat(lab.number("pairs")).isEqualTo(33_554_432);
+        // exercise 1: 80 layers, 8 key/value heads of 128, 16-bit → 327,680 bytes per token, 10 GiB at 32,768 tokens, 8× without GQA
+        lab.set("select", 0, "Llama 2 70B").set("input[type=number]", 3, "32768");
+        assertThat(lab.number("kv-per-token")).isEqualTo(327_680);
+        assertThat(lab.value("kv-total")).contains("10 GiB");
+        assertThat(lab.number("kv-without-gqa")).isEqualTo(8 * 327_680);
+        // RoPE with the real head size and theta: pair 0 turns (ctx-1)/2π times; the slow pairs never complete a turn
+        double theta = c.get("rope_theta").asDouble();
+        long slow = java.util.stream.IntStream.range(0, hd / 2).filter(i -> (ctx - 1) * Math.pow(theta, -2.0 * i / hd) < 2 * Math.PI).count();
+        assertThat(lab.value("slow-pairs")).isEqualTo(slow + " of " + hd / 2).isEqualTo("8 of 16");
+        assertThat(lab.number("turns")).isCloseTo((ctx - 1) / (2 * Math.PI), within(0.01));
+        lab.set("input[type=range]", 0, String.valueOf(hd / 2 - 1)).set("input[type=range]", 1, String.valueOf(4 * ctx - 1));
+        assertThat(lab.number("angle")).isCloseTo((4 * ctx - 1) * Math.pow(theta, -(hd - 2.0) / hd), within(1e-3));
+        assertThat(lab.value("rope-verdict")).startsWith("New territory");
+        // position interpolation by 4: position 2,047 becomes 511.75, inside the trained range
+        lab.set("select", 2, "4");
+        assertThat(lab.value("rope-verdict")).startsWith("An angle this pair already met");
+        lab.finish();
+    }
 }
