@@ -114,4 +114,26 @@ class LabTrainingBrowserTest {
         assertThat(lab.value("rope-verdict")).startsWith("An angle this pair already met");
         lab.finish();
     }
+
+    @Test
+    void rlhfReproducesTheRewardAndDpoWorkedExample() throws Exception {
+        LabPage lab = LabPage.open("17-rlhf");
+        // worked example: r_w 1.2, r_l 0.4 → σ(0.8) ≈ 0.690, loss ≈ 0.371
+        assertThat(lab.number("p-chosen")).isCloseTo(0.690, within(1e-3));
+        assertThat(lab.number("rm-loss")).isCloseTo(0.371, within(1e-3));
+        // the wrong way round: σ(−0.8) ≈ 0.310, loss ≈ 1.171
+        lab.click("button");
+        assertThat(lab.number("rm-loss")).isCloseTo(1.171, within(1e-3));
+        assertThat(lab.number("p-chosen")).isCloseTo(0.310, within(1e-3));
+        // exercise 1: scores 2.0 and 0.5 → loss ≈ 0.201
+        lab.set("input[type=range]", 0, "2").set("input[type=range]", 1, "0.5");
+        assertThat(lab.number("rm-loss")).isCloseTo(0.201, within(1e-3));
+        // DPO: β 0.1, +2.0 and −1.0 → score 0.3, loss ≈ 0.554; exercise 1: +1.5 and −0.5 → 0.2, loss ≈ 0.598
+        assertThat(lab.number("dpo-score")).isCloseTo(0.3, within(1e-9));
+        assertThat(lab.number("dpo-loss")).isCloseTo(0.554, within(1e-3));
+        lab.set("input[type=number]", 0, "1.5").set("input[type=number]", 1, "-0.5");
+        assertThat(lab.number("dpo-score")).isCloseTo(0.2, within(1e-9));
+        assertThat(lab.number("dpo-loss")).isCloseTo(0.598, within(1e-3));
+        lab.finish();
+    }
 }
