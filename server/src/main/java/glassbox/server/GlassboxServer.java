@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import glassbox.model.infer.ContextLengthExceededException;
 import glassbox.model.infer.EngineBusyException;
 import glassbox.server.lab.LabApi;
+import glassbox.server.lab.TrainingLabApi;
 import glassbox.server.openai.OpenAiApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -73,6 +74,7 @@ public final class GlassboxServer {
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
         new OpenAiApi(services).register(app);
         new LabApi(services).register(app);
+        new TrainingLabApi(services).register(app);
         PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
         app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode()));
         registerErrors();

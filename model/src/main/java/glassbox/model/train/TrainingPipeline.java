@@ -154,9 +154,9 @@ public final class TrainingPipeline {
      * Documents to one token stream. Plain text: every token is a target and a window may start
      * every {@link #PLAIN_TEXT_STRIDE} tokens. Chat: only the assistant's turns (through their
      * {@code <|end|>}) are targets, and windows start at the example's first token, so the model learns to answer from the whole
-     * prompt rather than to predict the prompt itself.
+     * prompt rather than to predict the prompt itself. Public so the lab can show the exact loss mask training used.
      */
-    static TokenDataset.Stream encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
+    public static TokenDataset.Stream encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
         int bos = tokenizer.id(SpecialToken.BOS), eos = tokenizer.id(SpecialToken.EOS);
         int assistant = tokenizer.id(SpecialToken.ASSISTANT), end = tokenizer.id(SpecialToken.END);
         IntList tokens = new IntList(), starts = new IntList();

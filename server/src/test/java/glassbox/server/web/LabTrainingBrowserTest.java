@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import glassbox.model.tokenizer.ChatFormat;
 import glassbox.model.train.LearningRateSchedule;
 import glassbox.server.Json;
 import glassbox.server.TestServer;
@@ -134,6 +135,41 @@ class LabTrainingBrowserTest {
         lab.set("input[type=number]", 0, "1.5").set("input[type=number]", 1, "-0.5");
         assertThat(lab.number("dpo-score")).isCloseTo(0.2, within(1e-9));
         assertThat(lab.number("dpo-loss")).isCloseTo(0.598, within(1e-3));
+        lab.finish();
+    }
+
+    @Test
+    void fineTuningRendersTheRealChatTemplateAndCountsLora() throws Exception {
+        LabPage lab = LabPage.open("16-fine-tuning-and-instruction-tuning");
+        var tokenizer = TestServer.services().engine().tokenizer();
+        var lesson = java.util.List.of(new ChatFormat.Message("system", "You are the Glassbox tutor."),
+                new ChatFormat.Message("user", "What is a token?"), new ChatFormat.Message("assistant", "A token is a piece of text..."));
+        assertThat(lab.value("rendered")).isEqualTo(ChatFormat.render(lesson, false));
+        assertThat(lab.number("token-count")).isEqualTo(ChatFormat.encode(tokenizer, lesson, false).length);
+        // the loss counts the answer's tokens and its closing <|end|>
+        assertThat(lab.number("trained-count")).isEqualTo(tokenizer.encode("A token is a piece of text...").length + 1);
+        String before = lab.value("trained-count");
+        String answer = "Tokens are the pieces a tokenizer cuts text into, such as words and parts of words.";
+        lab.set("input[type=text]", 2, answer);
+        lab.valueChangedFrom("trained-count", before);
+        assertThat(lab.number("trained-count")).isEqualTo(tokenizer.encode(answer).length + 1);
+        // as a prompt: system + user + <|assistant|>, nothing trained
+        lab.set("select", 0, "true");
+        lab.waitFor(() -> lab.value("rendered").endsWith("<|assistant|>"));
+        assertThat(lab.number("trained-count")).isZero();
+        assertThat(lab.number("token-count")).isEqualTo(ChatFormat.encode(tokenizer, lesson.subList(0, 2), true).length);
+        // LoRA, worked example: 4096 × 4096 = 16,777,216 against 65,536 at rank 8, 1/256
+        assertThat(lab.number("full")).isEqualTo(16_777_216);
+        assertThat(lab.number("adapter")).isEqualTo(65_536);
+        assertThat(lab.value("ratio")).isEqualTo("0.39 % (1/256)");
+        // exercise 1: rank 16 on W_Q and W_V in 32 layers → 8,388,608, 0.12 % of 7B
+        lab.set("select", 1, "exercise");
+        assertThat(lab.number("total")).isEqualTo(8_388_608);
+        assertThat(lab.value("model-share")).isEqualTo("0.12 %");
+        // course-tiny's real width and depth from config.json, all four attention projections at rank 8
+        JsonNode c = Json.MAPPER.readTree(TestServer.services().engine().info().dir().resolve("config.json").toFile());
+        lab.set("select", 1, "tiny");
+        assertThat(lab.number("total")).isEqualTo(2.0 * c.get("hidden_size").asInt() * 8 * 4 * c.get("num_hidden_layers").asInt());
         lab.finish();
     }
 }
