@@ -86,13 +86,8 @@ public final class TrainingPipeline {
         }
         Files.writeString(hashFile, corpusHash);
 
-        List<TrainingDocument> train = new ArrayList<>(), validation = new ArrayList<>();
-        for (TrainingDocument d : docs) {
-            (d.group() != null && isValidation(d.group(), config) ? validation : train).add(d);
-        }
-        if (validation.isEmpty()) {
-            validation.add(train.remove(train.size() - 1));
-        }
+        Split split = split(docs, config);
+        List<TrainingDocument> train = split.train(), validation = split.validation();
         TokenDataset.Stream trainStream = encode(tokenizer, train);
         TokenDataset.Stream valStream = encode(tokenizer, validation);
         int[] trainTokens = trainStream.tokens();
@@ -136,6 +131,25 @@ public final class TrainingPipeline {
                     result.stepsDone(), result.stoppedEarly() ? "stopped early" : "max steps");
             return report;
         }
+    }
+
+    /** The documents trained on and the ones held out for validation. */
+    public record Split(List<TrainingDocument> train, List<TrainingDocument> validation) {
+    }
+
+    /**
+     * Splits by document group ({@link #isValidation}); with nothing held out, the last document
+     * becomes the validation set. Public so the lab can show exactly what a run held out.
+     */
+    public static Split split(List<TrainingDocument> docs, TrainingConfig config) {
+        List<TrainingDocument> train = new ArrayList<>(), validation = new ArrayList<>();
+        for (TrainingDocument d : docs) {
+            (d.group() != null && isValidation(d.group(), config) ? validation : train).add(d);
+        }
+        if (validation.isEmpty()) {
+            validation.add(train.remove(train.size() - 1));
+        }
+        return new Split(train, validation);
     }
 
     /** Deterministic split by group name: the same course and seed always hold out the same lessons. */
@@ -213,7 +227,8 @@ public final class TrainingPipeline {
         }
     }
 
-    static String hash(List<TrainingDocument> docs) {
+    /** The corpus hash training.json records: SHA-256 over every document's id and text, in order. */
+    public static String hash(List<TrainingDocument> docs) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (TrainingDocument d : docs) {

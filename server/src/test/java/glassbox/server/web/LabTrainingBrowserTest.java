@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,12 @@ import glassbox.server.TestServer;
  * trainer's own code, browser math against each lesson's worked example.
  */
 class LabTrainingBrowserTest {
+
+    /** Lesson 13's corpus is counted once in the background (a minute or more): start it while the other widgets are tested. */
+    @BeforeAll
+    static void startCountingTheCorpus() throws Exception {
+        glassbox.server.Http.get(TestServer.url() + "/api/corpus");
+    }
 
     private static JsonNode trainingJson() throws Exception {
         Path dir = TestServer.services().engine().info().dir();
@@ -170,6 +177,47 @@ class LabTrainingBrowserTest {
         JsonNode c = Json.MAPPER.readTree(TestServer.services().engine().info().dir().resolve("config.json").toFile());
         lab.set("select", 1, "tiny");
         assertThat(lab.number("total")).isEqualTo(2.0 * c.get("hidden_size").asInt() * 8 * 4 * c.get("num_hidden_layers").asInt());
+        lab.finish();
+    }
+
+    @Test
+    void pretrainingDataCountsTheRealCorpusAndTheWorkedMixture() throws Exception {
+        // the corpus is counted once, in the background: wait for it here rather than inside the page's 30 s waits
+        JsonNode corpus = null;
+        for (int i = 0; i < 600 && corpus == null; i++) {
+            var r = glassbox.server.Http.get(TestServer.url() + "/api/corpus");
+            assertThat(r.statusCode()).isIn(200, 202);
+            if (r.statusCode() == 200) {
+                corpus = glassbox.server.Http.json(r);
+            } else {
+                Thread.sleep(1000);
+            }
+        }
+        assertThat(corpus).as("/api/corpus within 10 minutes").isNotNull();
+        LabPage lab = LabPage.open("13-pretraining-data");
+        // the worked example's mixture: shares add to 100 %, Wikipedia 2.5 passes, the web 0.35, books 80 B
+        assertThat(lab.value("mix-total-share")).isEqualTo("100 %");
+        assertThat(lab.number("passes-wikipedia")).isEqualTo(2.5);
+        assertThat(lab.number("passes-filtered-web")).isEqualTo(0.35);
+        assertThat(lab.number("trained-books")).isEqualTo(80.0);
+        // exercise 1: 2,000 B → web 1,500 B at 0.375 passes, code 0.6, books 2.0
+        lab.set("select", 0, "exercise");
+        assertThat(lab.number("passes-filtered-web")).isEqualTo(0.375);
+        assertThat(lab.number("passes-code")).isEqualTo(0.6);
+        assertThat(lab.number("passes-books")).isEqualTo(2.0);
+        // the real corpus: each course document's tokens, worked out here from the course and the model's tokenizer
+        var tokenizer = TestServer.services().engine().tokenizer();
+        var courseDocs = glassbox.model.train.data.CorpusBuilder.build(glassbox.server.CourseTexts.of(TestServer.services().course()));
+        var lesson = courseDocs.stream().filter(d -> d.id().equals("lesson:13-pretraining-data")).findFirst().orElseThrow();
+        assertThat(lab.number("doc-lesson:13-pretraining-data")).isEqualTo(tokenizer.encode(lesson.text()).length + 2);   // + <|bos|>, <|eos|>
+        long lessonTokens = courseDocs.stream().filter(d -> d.id().startsWith("lesson:")).mapToLong(d -> tokenizer.encode(d.text()).length + 2).sum();
+        assertThat(lab.number("kind-lesson")).isEqualTo(lessonTokens);
+        assertThat(lab.number("train-tokens") + lab.number("validation-tokens")).isEqualTo(lab.number("tokens"));
+        // the hash training recorded, next to today's
+        assertThat(lab.value("recorded-hash")).isEqualTo(trainingJson().get("corpus_sha256").asText());
+        assertThat(lab.value("recorded-tokens")).startsWith(String.format(java.util.Locale.ROOT, "%,d / ", trainingJson().get("train_tokens").asLong()));
+        assertThat(lab.value("corpus-hash")).matches("[0-9a-f]{64}");
+        assertThat(lab.value("hash-verdict")).startsWith(lab.value("corpus-hash").equals(lab.value("recorded-hash")) ? "They match" : "They differ");
         lab.finish();
     }
 }
