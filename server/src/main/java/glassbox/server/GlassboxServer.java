@@ -17,6 +17,7 @@ import glassbox.server.lab.GenerationLabApi;
 import glassbox.server.lab.LabApi;
 import glassbox.server.lab.ModelLabApi;
 import glassbox.server.openai.EmbeddingsApi;
+import glassbox.server.lab.TrainingLabApi;
 import glassbox.server.openai.OpenAiApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -79,6 +80,7 @@ public final class GlassboxServer {
         new LabApi(services).register(app);
         new GenerationLabApi(services).register(app);
         new ModelLabApi(services).register(app);
+        new TrainingLabApi(services, config.indexDir().toAbsolutePath().resolveSibling("corpus-stats.json"), config.promptsDir()).register(app);
         PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
         app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode()));
         registerErrors();

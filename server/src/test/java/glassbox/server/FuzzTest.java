@@ -42,7 +42,7 @@ class FuzzTest {
 
     static final List<String> POSTS = List.of("/v1/chat/completions", "/v1/completions", "/api/tokenize", "/api/detokenize",
             "/api/distribution", "/api/generate/step", "/v1/embeddings", "/api/loss", "/api/embeddings/neighbors", "/api/attention", "/api/lens",
-            "/api/residual");
+            "/api/residual", "/api/chat/template");
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Fields whose value is a number the API reports; none may be NaN or infinite (which Jackson would write as a string). */
     static final List<String> NUMERIC = List.of("logprob", "prob", "logit", "entropy", "score", "prefill_ms", "decode_ms", "loss",
@@ -87,6 +87,10 @@ class FuzzTest {
                 b.put("text", "\"The softmax\"");
                 b.put("top", "3");
             }
+            case "/api/chat/template" -> {
+                b.put("messages", "[{\"role\":\"user\",\"content\":\"What is a token?\"},{\"role\":\"assistant\",\"content\":\"A piece of text.\"}]");
+                b.put("add_generation_prompt", "false");
+            }
             default -> b.put("text", "\"attention\"");
         }
         return b;
@@ -95,7 +99,8 @@ class FuzzTest {
     static final List<String> FIELDS = List.of("model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature", "top_p",
             "top_k", "min_p", "n", "stop", "seed", "logprobs", "top_logprobs", "stream", "stream_options", "logit_bias", "user", "trace",
             "grounding", "presence_penalty", "frequency_penalty", "repetition_penalty", "response_format", "text", "ids", "special", "chat",
-            "k", "project", "layer", "top", "input", "encoding_format", "dimensions", "session", "merges");
+            "k", "project", "layer", "top", "input", "encoding_format", "dimensions", "session", "merges",
+            "add_generation_prompt");
     /** Keys that are not request fields but appear inside them. */
     static final List<String> INNER_KEYS = List.of("role", "content", "type", "include_usage", "attention", "logit_lens", "json_schema");
     /** Values that stay cheap where a number of tokens is asked for: refused, or at most a few tokens. */

@@ -86,13 +86,8 @@ public final class TrainingPipeline {
         }
         Files.writeString(hashFile, corpusHash);
 
-        List<TrainingDocument> train = new ArrayList<>(), validation = new ArrayList<>();
-        for (TrainingDocument d : docs) {
-            (d.group() != null && isValidation(d.group(), config) ? validation : train).add(d);
-        }
-        if (validation.isEmpty()) {
-            validation.add(train.remove(train.size() - 1));
-        }
+        Split split = split(docs, config);
+        List<TrainingDocument> train = split.train(), validation = split.validation();
         TokenDataset.Stream trainStream = encode(tokenizer, train);
         TokenDataset.Stream valStream = encode(tokenizer, validation);
         int[] trainTokens = trainStream.tokens();
@@ -138,6 +133,25 @@ public final class TrainingPipeline {
         }
     }
 
+    /** The documents trained on and the ones held out for validation. */
+    public record Split(List<TrainingDocument> train, List<TrainingDocument> validation) {
+    }
+
+    /**
+     * Splits by document group ({@link #isValidation}); with nothing held out, the last document
+     * becomes the validation set. Public so the lab can show exactly what a run held out.
+     */
+    public static Split split(List<TrainingDocument> docs, TrainingConfig config) {
+        List<TrainingDocument> train = new ArrayList<>(), validation = new ArrayList<>();
+        for (TrainingDocument d : docs) {
+            (d.group() != null && isValidation(d.group(), config) ? validation : train).add(d);
+        }
+        if (validation.isEmpty()) {
+            validation.add(train.remove(train.size() - 1));
+        }
+        return new Split(train, validation);
+    }
+
     /** Deterministic split by group name: the same course and seed always hold out the same lessons. */
     static boolean isValidation(String group, TrainingConfig config) {
         long h = group.hashCode() * 0x9E3779B97F4A7C15L + config.seed();
@@ -154,9 +168,9 @@ public final class TrainingPipeline {
      * Documents to one token stream. Plain text: every token is a target and a window may start
      * every {@link #PLAIN_TEXT_STRIDE} tokens. Chat: only the assistant's turns (through their
      * {@code <|end|>}) are targets, and windows start at the example's first token, so the model learns to answer from the whole
-     * prompt rather than to predict the prompt itself.
+     * prompt rather than to predict the prompt itself. Public so the lab can show the exact loss mask training used.
      */
-    static TokenDataset.Stream encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
+    public static TokenDataset.Stream encode(BpeTokenizer tokenizer, List<TrainingDocument> docs) {
         int bos = tokenizer.id(SpecialToken.BOS), eos = tokenizer.id(SpecialToken.EOS);
         int assistant = tokenizer.id(SpecialToken.ASSISTANT), end = tokenizer.id(SpecialToken.END);
         IntList tokens = new IntList(), starts = new IntList();
@@ -213,7 +227,8 @@ public final class TrainingPipeline {
         }
     }
 
-    static String hash(List<TrainingDocument> docs) {
+    /** The corpus hash training.json records: SHA-256 over every document's id and text, in order. */
+    public static String hash(List<TrainingDocument> docs) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (TrainingDocument d : docs) {
