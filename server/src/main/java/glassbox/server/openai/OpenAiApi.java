@@ -174,7 +174,7 @@ public final class OpenAiApi {
         List<String> sentences = passages.stream()
                 .flatMap(p -> Sentences.split(p.text()).stream().map(span -> span.of(p.text()))).toList();
         GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), Tutor.ANSWER_RULES,
-                PassagePacker.sharingMostWordsWith(question, sentences));
+                services.tutor().ranker().opening(question, sentences));
         return index.sentenceCount() == 0 ? null : index;
     }
 

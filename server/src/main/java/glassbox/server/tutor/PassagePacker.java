@@ -24,20 +24,17 @@ public final class PassagePacker {
     private PassagePacker() {
     }
 
-    static String pack(String text, String question, int words) {
+    static String pack(String text, String question, int words, SentenceRanker ranker) {
         String section = text.strip().replaceAll("[ \\t]+", " ");
         List<Sentences.Span> spans = Sentences.split(section);
         if (spans.isEmpty()) {
             return Tutor.firstWords(section, words);
         }
-        Set<String> asked = stems(question);
+        double[] scores = ranker.scores(question, spans.stream().map(sp -> sp.of(section)).toList());
         int best = 0;
-        int bestScore = -1;
-        for (int i = 0; i < spans.size(); i++) {
-            int score = overlap(stems(spans.get(i).of(section)), asked);
-            if (score > bestScore) {
+        for (int i = 1; i < spans.size(); i++) {
+            if (scores[i] > scores[best]) {
                 best = i;
-                bestScore = score;
             }
         }
         int from = best, to = best + 1;
@@ -65,27 +62,21 @@ public final class PassagePacker {
     }
 
     /**
-     * The sentences that share the most words with the question, a word counting more the fewer
-     * of the passages' sentences contain it (so "softmax" outweighs "model"): where a grounded
-     * answer may open. Sentences within {@link #OPENING_SHARE} of the best score qualify.
+     * How many of the question's words each sentence shares, a word counting more the fewer of
+     * the sentences contain it (so "softmax" outweighs "model").
      */
-    public static java.util.function.Predicate<String> sharingMostWordsWith(String question, List<String> sentences) {
+    static double[] wordScores(String question, List<String> sentences) {
         Set<String> asked = stems(question);
         java.util.Map<String, Integer> df = new java.util.HashMap<>();
+        List<Set<String>> shared = new ArrayList<>();
         for (String s : sentences) {
-            for (String stem : stems(s)) {
-                if (asked.contains(stem)) {
-                    df.merge(stem, 1, Integer::sum);
-                }
-            }
+            Set<String> common = new HashSet<>(stems(s));
+            common.retainAll(asked);
+            common.forEach(stem -> df.merge(stem, 1, Integer::sum));
+            shared.add(common);
         }
-        java.util.function.ToDoubleFunction<String> score = s -> stems(s).stream().filter(asked::contains)
-                .mapToDouble(stem -> 1.0 / df.getOrDefault(stem, 1)).sum();
-        double best = sentences.stream().mapToDouble(score).max().orElse(0);
-        return sentence -> best > 0 && score.applyAsDouble(sentence) >= OPENING_SHARE * best;
+        return shared.stream().mapToDouble(common -> common.stream().mapToDouble(stem -> 1.0 / df.get(stem)).sum()).toArray();
     }
-
-    static final double OPENING_SHARE = 0.8;
 
     static Set<String> stems(String text) {
         Set<String> out = new HashSet<>();
@@ -97,15 +88,6 @@ public final class PassagePacker {
         return out;
     }
 
-    private static int overlap(Set<String> a, Set<String> b) {
-        int n = 0;
-        for (String s : a) {
-            if (b.contains(s)) {
-                n++;
-            }
-        }
-        return n;
-    }
 
     private static int wordCount(String s) {
         return s.strip().split("\\s+").length;

@@ -9,6 +9,7 @@ import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.rag.CourseIndex;
 import glassbox.rag.SearchHit;
+import glassbox.rag.SentenceEncoder;
 import glassbox.rag.course.Lesson;
 
 /**
@@ -50,11 +51,18 @@ public final class Tutor {
     private final CourseIndex index;
     private final PromptTemplates templates;
     private final BpeTokenizer tokenizer;
+    private final SentenceRanker ranker;
 
     public Tutor(CourseIndex index, PromptTemplates templates, BpeTokenizer tokenizer) {
         this.index = index;
         this.templates = templates;
         this.tokenizer = tokenizer;
+        this.ranker = new SentenceRanker(SentenceEncoder.shared());
+    }
+
+    /** Scores passage sentences against a question (which to put in the prompt, where an answer may open). */
+    public SentenceRanker ranker() {
+        return ranker;
     }
 
     public PromptTemplates templates() {
@@ -122,7 +130,7 @@ public final class Tutor {
                 List<Citation> cites = new ArrayList<>();
                 for (int i = 0; i < hits.size(); i++) {
                     SearchHit h = hits.get(i);
-                    String text = PassagePacker.pack(h.text(), turns.get(userAt.get(u)).content(), words);
+                    String text = PassagePacker.pack(h.text(), turns.get(userAt.get(u)).content(), words, ranker);
                     passages.add("[" + (i + 1) + "] " + h.title() + " — " + h.section() + "\n" + text);
                     cites.add(new Citation(i + 1, h.slug(), h.title(), h.section(), h.anchor(), h.snippet(), text));
                 }

@@ -1,0 +1,83 @@
+package glassbox.server.tutor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import glassbox.rag.SentenceEncoder;
+
+/**
+ * How well each passage sentence answers the question: the cosine of their sentence vectors
+ * (all-MiniLM-L6-v2, as in retrieval), so "how long is a vector" finds the sentence about its
+ * norm though they share no word. Sentence vectors are kept once computed: they come from the
+ * course, so the cache is bounded by the course's size (about 2,000 sentences, 3 MB).
+ */
+public final class SentenceRanker {
+    /** A sentence may open the answer when its score is within this share of the best one's. */
+    static final double OPENING_SHARE = Double.parseDouble(System.getProperty("glassbox.share", "0.9"));
+    private static final int MAX_CACHED = 20_000;
+
+    private final SentenceEncoder encoder;
+    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+
+    public SentenceRanker(SentenceEncoder encoder) {
+        this.encoder = encoder;
+    }
+
+    static final String MODE = System.getProperty("glassbox.rank", "both");
+
+    /** One score per sentence, in order: the cosine with the question. */
+    public double[] scores(String question, List<String> sentences) {
+        double[] words = PassagePacker.wordScores(question, sentences);
+        if (MODE.equals("words")) {
+            return words;
+        }
+        float[] q = encoder.encode(question);
+        double[] meaning = new double[sentences.size()];
+        for (int i = 0; i < meaning.length; i++) {
+            meaning[i] = dot(q, vector(sentences.get(i)));
+        }
+        if (MODE.equals("meaning")) {
+            return meaning;
+        }
+        double bestWords = java.util.Arrays.stream(words).max().orElse(0);
+        double bestMeaning = java.util.Arrays.stream(meaning).max().orElse(0);
+        double[] out = new double[meaning.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (bestWords > 0 ? words[i] / bestWords : 0) + (bestMeaning > 0 ? Math.max(0, meaning[i]) / bestMeaning : 0);
+        }
+        return out;
+    }
+
+    /** The sentences that may open a grounded answer: those scoring within {@link #OPENING_SHARE} of the best. */
+    public java.util.function.Predicate<String> opening(String question, List<String> sentences) {
+        double[] s = scores(question, sentences);
+        double best = java.util.Arrays.stream(s).max().orElse(0);
+        java.util.Set<String> open = new java.util.HashSet<>();
+        for (int i = 0; i < s.length; i++) {
+            if (best > 0 && s[i] >= OPENING_SHARE * best) {
+                open.add(sentences.get(i));
+            }
+        }
+        return open::contains;
+    }
+
+    private float[] vector(String sentence) {
+        float[] v = vectors.get(sentence);
+        if (v == null) {
+            v = encoder.encode(sentence);
+            if (vectors.size() < MAX_CACHED) {
+                vectors.put(sentence, v);
+            }
+        }
+        return v;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
