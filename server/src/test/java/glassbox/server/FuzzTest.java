@@ -437,6 +437,7 @@ class FuzzTest {
         return r.oneOf(
                 () -> "/api/search?q=" + urlValue(r) + "&k=" + urlValue(r),
                 () -> "/api/search?q=" + urlValue(r),
+                () -> "/api/search?q=" + urlValue(r) + "&fields=" + r.oneOf(() -> "true", () -> urlValue(r)),
                 () -> "/api/traces/" + urlValue(r),
                 () -> "/api/lessons/" + urlValue(r),
                 () -> "/v1/models/" + urlValue(r),
