@@ -73,6 +73,7 @@ public final class GlassboxServer {
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
         new OpenAiApi(services).register(app);
         new LabApi(services).register(app);
+        new glassbox.server.lab.TutorLabApi(services).register(app);
         PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
         app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode()));
         registerErrors();

@@ -41,7 +41,7 @@ class FuzzTest {
     static final long SEED = Long.getLong("fuzz.seed", new SplittableRandom().nextLong());
 
     static final List<String> POSTS = List.of("/v1/chat/completions", "/v1/completions", "/api/tokenize", "/api/detokenize",
-            "/api/distribution");
+            "/api/distribution", "/api/tutor/steps");
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Fields whose value is a number the API reports; none may be NaN or infinite (which Jackson would write as a string). */
     static final List<String> NUMERIC = List.of("logprob", "prob", "logit", "entropy", "score", "prefill_ms", "decode_ms");
@@ -55,6 +55,10 @@ class FuzzTest {
                 b.put("messages", "[{\"role\":\"user\",\"content\":\"What is a token?\"}]");
                 b.put("max_tokens", "2");
                 b.put("seed", "1");
+            }
+            case "/api/tutor/steps" -> {
+                b.put("question", "\"What does the softmax do?\"");
+                b.put("max_tokens", "100");
             }
             case "/v1/completions" -> {
                 b.put("model", "\"course-tiny\"");

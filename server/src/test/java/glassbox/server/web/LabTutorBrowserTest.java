@@ -7,8 +7,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import glassbox.rag.CourseIndex;
 import glassbox.rag.SearchHit;
+import glassbox.server.Http;
+import glassbox.server.Json;
 import glassbox.server.TestServer;
 
 /**
@@ -44,6 +48,55 @@ class LabTutorBrowserTest {
         }
         // the first hit has the words in its title and its text
         assertThat(lab.number("field-1-text")).isGreaterThan(0);
+        lab.finish();
+    }
+
+    /** The tutor's answer called directly, as the widget calls it (non-streamed, same seed and temperature). */
+    static JsonNode tutor(String question, String grounding, int maxTokens) throws Exception {
+        return chat("glassbox-tutor", "[{\"role\":\"user\",\"content\":" + Json.MAPPER.writeValueAsString(question) + "}]",
+                grounding, maxTokens, 0, 7);
+    }
+
+    static JsonNode chat(String model, String messages, String grounding, int maxTokens, double temperature, long seed) throws Exception {
+        String body = "{\"model\":\"" + model + "\",\"messages\":" + messages + ",\"max_tokens\":" + maxTokens + ",\"temperature\":" + temperature
+                + ",\"seed\":" + seed + (grounding == null ? "" : ",\"grounding\":\"" + grounding + "\"") + "}";
+        var r = Http.post(TestServer.url() + "/v1/chat/completions", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Http.json(r);
+    }
+
+    static String citations(JsonNode response) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode c : response.path("citations")) {
+            out.add("[" + c.get("number").asInt() + "] " + c.get("title").asText() + " — " + c.get("section").asText());
+        }
+        return out.isEmpty() ? "none" : String.join("; ", out);
+    }
+
+    @Test
+    void groundingOffAndOnAndARefusalMatchTheApi() throws Exception {
+        LabPage lab = LabPage.open("25-what-llms-cant-do");
+        lab.value("refusal-answer");
+        String q = "What is a token?";
+        lab.set("input[type=text]", 0, q).click("button");
+        lab.waitFor(() -> lab.value("question").equals(q));
+        for (String mode : List.of("passages", "off")) {
+            String name = mode.equals("passages") ? "grounded" : "free";
+            JsonNode direct = tutor(q, mode, 60);
+            assertThat(lab.value(name + "-answer")).as(name).isEqualTo(direct.get("choices").get(0).get("message").get("content").asText().strip());
+            assertThat(lab.number(name + "-tokens")).isEqualTo(direct.get("usage").get("completion_tokens").asInt());
+            assertThat(lab.value(name + "-citations")).isEqualTo(citations(direct));
+        }
+        assertThat(lab.value("grounded-citations")).isNotEqualTo("none");
+        // the off-topic question: no hit passes the gate, the fixed sentence, no citation
+        String offTopic = "Who won the football world cup in 2022?";
+        JsonNode refusal = tutor(offTopic, null, 60);
+        assertThat(lab.value("refusal-answer")).isEqualTo(refusal.get("choices").get(0).get("message").get("content").asText().strip());
+        assertThat(lab.value("refusal-citations")).isEqualTo("none").isEqualTo(citations(refusal));
+        assertThat(lab.value("gate")).isEqualTo("the course does not answer it");
+        double best = TestServer.services().index().search(offTopic, 8).stream()
+                .filter(h -> !h.section().equals("Try it in the lab")).mapToDouble(SearchHit::similarity).max().orElseThrow();
+        assertThat(lab.number("best-similarity")).isCloseTo(best, within(1e-3)).isLessThan(0.40);
         lab.finish();
     }
 }
