@@ -99,4 +99,46 @@ class LabTutorBrowserTest {
         assertThat(lab.number("best-similarity")).isCloseTo(best, within(1e-3)).isLessThan(0.40);
         lab.finish();
     }
+
+    @Test
+    void agentTraceShowsTheSearchTheGateThePromptAndTheStreamedAnswer() throws Exception {
+        LabPage lab = LabPage.open("22-agents-and-tool-use");
+        lab.value("answer");
+        String q = "What does the softmax do?";
+        lab.set("input[type=text]", q).click("button");
+        lab.waitFor(() -> lab.value("question").equals(q));
+        String answer = lab.value("answer");
+        // the observation: the index's own 8 hits, each with the gate's verdict worked out here from its numbers
+        List<SearchHit> hits = TestServer.services().index().search(q, 8);
+        boolean anyKept = false;
+        for (int i = 0; i < hits.size(); i++) {
+            SearchHit h = hits.get(i);
+            assertThat(lab.value("hit-" + (i + 1))).isEqualTo(h.title() + " — " + h.section());
+            String gate = lab.value("hit-" + (i + 1) + "-gate");
+            boolean lab_ = h.section().equals("Try it in the lab");
+            boolean passes = !lab_ && (h.similarity() >= 0.40f || (h.wordScore() >= 6.0f && h.similarity() >= 0.20f));
+            if (lab_) {
+                assertThat(gate).startsWith("lab steps");
+            } else if (!passes) {
+                assertThat(gate).isEqualTo("below the gate");
+            } else {
+                assertThat(gate).isIn("kept", "passes, not kept");
+                anyKept |= gate.equals("kept");
+            }
+        }
+        assertThat(anyKept).isTrue();
+        // the answer and its citations: the same request, not streamed, made here
+        JsonNode direct = tutor(q, null, 80);
+        assertThat(answer).isEqualTo(direct.get("choices").get(0).get("message").get("content").asText().strip());
+        assertThat(lab.value("answer-citations")).isEqualTo(citations(direct));
+        assertThat(lab.value("used")).isEqualTo(citations(direct));
+        // the prompt size the trace reports is what the API counted
+        int promptTokens = direct.get("usage").get("prompt_tokens").asInt();
+        assertThat(lab.number("prompt-tokens")).isEqualTo(promptTokens);
+        assertThat(lab.number("usage-prompt-tokens")).isEqualTo(promptTokens);
+        assertThat(lab.number("prompt-system") + lab.number("prompt-context") + lab.number("prompt-user") + 2).isEqualTo(promptTokens);
+        assertThat(lab.number("room-left")).isEqualTo(512 - promptTokens);
+        assertThat(lab.number("completion-tokens")).isEqualTo(direct.get("usage").get("completion_tokens").asInt());
+        lab.finish();
+    }
 }
