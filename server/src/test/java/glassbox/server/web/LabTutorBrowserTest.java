@@ -141,4 +141,46 @@ class LabTutorBrowserTest {
         assertThat(lab.number("completion-tokens")).isEqualTo(direct.get("usage").get("completion_tokens").asInt());
         lab.finish();
     }
+
+    /** The widget's two solved examples (web/js/labs/23-prompt-engineering.js), written out again here. */
+    static final String[][] EXAMPLES = {
+        {"What is a neuron?", "A neuron computes a weighted sum of its inputs plus a bias and passes it through an activation function."},
+        {"What is a token?", "A token is a piece of text, such as a word or part of a word, that the model reads as one unit."},
+    };
+
+    static String messages(String system, int shots, String question) throws Exception {
+        List<java.util.Map<String, String>> m = new java.util.ArrayList<>();
+        if (!system.isBlank()) {
+            m.add(java.util.Map.of("role", "system", "content", system));
+        }
+        for (int i = 0; i < shots; i++) {
+            m.add(java.util.Map.of("role", "user", "content", EXAMPLES[i][0]));
+            m.add(java.util.Map.of("role", "assistant", "content", EXAMPLES[i][1]));
+        }
+        m.add(java.util.Map.of("role", "user", "content", question));
+        return Json.MAPPER.writeValueAsString(m);
+    }
+
+    @Test
+    void twoPromptSettingsSideBySideMatchTheApi() throws Exception {
+        LabPage lab = LabPage.open("23-prompt-engineering");
+        lab.value("b-answer");
+        String q = "What is attention?";
+        String systemB = "You are a careful teacher. Answer in one short sentence.";
+        lab.set("input[type=text]", q).set("textarea", 1, systemB).set("select", 1, "1").set("select", 0, "0.7");
+        lab.click("button");
+        lab.waitFor(() -> lab.value("question").equals(q));
+        String[] names = {"a", "b"};
+        String[] systems = {"You are the Glassbox tutor.", systemB};
+        int[] shots = {1, 2};
+        for (int i = 0; i < 2; i++) {
+            JsonNode direct = chat("course-tiny", messages(systems[i], shots[i], q), null, 60, 0.7, 7);
+            assertThat(lab.value(names[i] + "-answer")).as(names[i]).isEqualTo(direct.get("choices").get(0).get("message").get("content").asText().strip());
+            assertThat(lab.number(names[i] + "-prompt-tokens")).isEqualTo(direct.get("usage").get("prompt_tokens").asInt());
+            assertThat(lab.number(names[i] + "-tokens")).isEqualTo(direct.get("usage").get("completion_tokens").asInt());
+        }
+        // the examples cost prompt tokens: setting B carries one more solved example than A
+        assertThat(lab.number("b-prompt-tokens")).isGreaterThan(lab.number("a-prompt-tokens"));
+        lab.finish();
+    }
 }
