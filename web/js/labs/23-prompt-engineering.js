@@ -49,17 +49,17 @@ export function mount(root) {
     const q = question.value.trim();
     if (!q) return;
     go.disabled = true;
-    out.replaceChildren(el('p', { class: 'loading', text: 'asking course-tiny twice…' }));
     const t = Number(temperature.value), sd = Math.trunc(Number(seed.value) || 0);
+    // the question at once, each column as its answer arrives
+    const slots = inputs.map(s => el('div', { class: 'lab-answer' }, el('h4', { text: s.title }), el('p', { class: 'loading', text: 'asking…' })));
+    out.replaceChildren(el('p', {}, 'Answers to “', el('span', { 'data-value': 'question', text: q }), `” from course-tiny at temperature ${num(t, 2)}, seed ${sd}:`),
+      el('div', { class: 'lab-columns' }, slots));
     try {
-      const columns = [];
-      for (const s of inputs) {
+      for (const [i, s] of inputs.entries()) {
         const msgs = messages(s.system.value, Number(s.shots.value), q);
         const a = await chat({ model: 'course-tiny', messages: msgs, max_tokens: MAX_TOKENS, temperature: t, seed: sd });
-        columns.push(column(s, msgs, a));
+        slots[i].replaceWith(column(s, msgs, a));
       }
-      out.replaceChildren(el('p', {}, 'Answers to “', el('span', { 'data-value': 'question', text: q }), `” from course-tiny at temperature ${num(t, 2)}, seed ${sd}:`),
-        el('div', { class: 'lab-columns' }, columns));
     } catch (e) {
       showError(out, e);
     } finally {

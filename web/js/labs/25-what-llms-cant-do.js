@@ -32,15 +32,19 @@ export function mount(root) {
     const q = question.value.trim();
     if (!q) return;
     ask.disabled = true;
-    out.replaceChildren(el('p', { class: 'loading', text: 'asking twice…' }));
+    const body = { model: 'glassbox-tutor', messages: [{ role: 'user', content: q }], max_tokens: MAX_TOKENS, ...settings() };
+    // the question at once, each column as its answer arrives
+    const slots = ['Grounding on ("passages")', 'Grounding off'].map(h => el('div', { class: 'lab-answer' }, el('h4', { text: h }), el('p', { class: 'loading', text: 'asking…' })));
+    const verdict = el('p', { class: 'lab-verdict' });
+    out.replaceChildren(el('p', {}, 'Answers to “', el('span', { 'data-value': 'question', text: q }), `” at temperature ${body.temperature}, seed ${body.seed}:`),
+      el('div', { class: 'lab-columns' }, slots), verdict);
     try {
-      const body = { model: 'glassbox-tutor', messages: [{ role: 'user', content: q }], max_tokens: MAX_TOKENS, ...settings() };
       const grounded = await chat({ ...body, grounding: 'passages' });
+      slots[0].replaceWith(column('grounded', 'Grounding on ("passages")', grounded));
       const free = await chat({ ...body, grounding: 'off' });
-      out.replaceChildren(el('p', {}, 'Answers to “', el('span', { 'data-value': 'question', text: q }), `” at temperature ${body.temperature}, seed ${body.seed}:`),
-        el('div', { class: 'lab-columns' }, column('grounded', 'Grounding on ("passages")', grounded), column('free', 'Grounding off', free)),
-        el('p', { class: 'lab-verdict', text: grounded.text === free.text ? 'Both answers are the same: the free model happened to copy the passage too.'
-          : 'Grounded, the answer is copied from the cited passages; free, the model also writes word sequences no lesson contains.' }));
+      slots[1].replaceWith(column('free', 'Grounding off', free));
+      verdict.textContent = grounded.text === free.text ? 'Both answers are the same: the free model happened to copy the passage too.'
+        : 'Grounded, the answer is copied from the cited passages; free, the model also writes word sequences no lesson contains.';
     } catch (e) {
       showError(out, e);
     } finally {

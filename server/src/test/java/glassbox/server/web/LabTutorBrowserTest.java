@@ -76,6 +76,9 @@ class LabTutorBrowserTest {
     @Test
     void groundingOffAndOnAndARefusalMatchTheApi() throws Exception {
         LabPage lab = LabPage.open("25-what-llms-cant-do");
+        // the first run: two answers, then the off-topic question (each wait is up to 30 s)
+        lab.value("grounded-answer");
+        lab.value("free-answer");
         lab.value("refusal-answer");
         String q = "What is a token?";
         lab.set("input[type=text]", 0, q).click("button");
@@ -103,6 +106,7 @@ class LabTutorBrowserTest {
     @Test
     void agentTraceShowsTheSearchTheGateThePromptAndTheStreamedAnswer() throws Exception {
         LabPage lab = LabPage.open("22-agents-and-tool-use");
+        lab.value("prompt-tokens");
         lab.value("answer");
         String q = "What does the softmax do?";
         lab.set("input[type=text]", q).click("button");
@@ -164,6 +168,7 @@ class LabTutorBrowserTest {
     @Test
     void twoPromptSettingsSideBySideMatchTheApi() throws Exception {
         LabPage lab = LabPage.open("23-prompt-engineering");
+        lab.value("a-answer");
         lab.value("b-answer");
         String q = "What is attention?";
         String systemB = "You are a careful teacher. Answer in one short sentence.";
