@@ -134,14 +134,23 @@ public final class CourseIndex implements AutoCloseable {
 
     /** Up to {@code k} hits, best first, at most one per section; empty for a blank or stop-word-only query. */
     public List<SearchHit> search(String queryText, int k) {
+        return search(queryText, k, false);
+    }
+
+    /**
+     * Like {@link #search(String, int)}; with {@code byField}, each hit also says what each field's
+     * words added to its BM25 word score ({@link SearchHit#fields()}, see {@link #FIELD_ORDER}).
+     */
+    public List<SearchHit> search(String queryText, int k, boolean byField) {
         if (k < 1 || queryText == null) {
             return List.of();
         }
         String text = searchableWords(queryText);
-        Query query = text == null ? null : toQuery(text);
-        if (query == null) {
+        List<Clause> clauses = text == null ? List.of() : clauses(text);
+        if (clauses.isEmpty()) {
             return List.of();
         }
+        Query query = disjunction(clauses);
         try {
             int depth = Math.max(CANDIDATES, k * 5);
             TopDocs byWords = searcher.search(query, depth);
@@ -179,7 +188,8 @@ public final class CourseIndex implements AutoCloseable {
                 String snippet = snippets[i] != null ? snippets[i].strip() : opening(d.get("text"));
                 int doc = kept.get(i).doc;
                 hits.add(new SearchHit(d.get("slug"), d.get("title"), d.get("heading"), d.get("anchor"), kept.get(i).score,
-                        wordScores.getOrDefault(doc, 0f), similarities.getOrDefault(doc, 0f), snippet, d.get("text")));
+                        wordScores.getOrDefault(doc, 0f), similarities.getOrDefault(doc, 0f), snippet, d.get("text"),
+                        byField ? fieldScores(clauses, doc) : Map.of()));
             }
             return hits;
         } catch (IOException e) {
@@ -211,13 +221,24 @@ public final class CourseIndex implements AutoCloseable {
 
     /** Searchable words to a boosted disjunction over the fields; null when nothing searchable is left (only stop words). */
     Query toQuery(String text) {
-        BooleanQuery.Builder all = new BooleanQuery.Builder();
-        boolean any = false;
-        for (Map.Entry<String, Float> f : BOOSTS.entrySet()) {
-            Query q = queryBuilder.createBooleanQuery(f.getKey(), text, BooleanClause.Occur.SHOULD);
+        List<Clause> clauses = clauses(text);
+        return clauses.isEmpty() ? null : disjunction(clauses);
+    }
+
+    /** The order {@link SearchHit#fields()} lists the fields in; {@code typo} is the fuzzy match of unknown words. */
+    public static final List<String> FIELD_ORDER = List.of("title", "heading", "terms", "summary", "text", "typo");
+
+    /** One SHOULD clause of the word query and the field it searches ({@code typo} for a fuzzy clause). */
+    record Clause(String field, Query query) {
+    }
+
+    /** The word query's clauses: the words in each boosted field, then one fuzzy clause per unknown long word. */
+    private List<Clause> clauses(String text) {
+        List<Clause> out = new ArrayList<>();
+        for (String field : FIELD_ORDER.subList(0, FIELD_ORDER.size() - 1)) {
+            Query q = queryBuilder.createBooleanQuery(field, text, BooleanClause.Occur.SHOULD);
             if (q != null) {
-                all.add(new BoostQuery(q, f.getValue()), BooleanClause.Occur.SHOULD);
-                any = true;
+                out.add(new Clause(field, new BoostQuery(q, BOOSTS.get(field))));
             }
         }
         for (String w : Arrays.stream(text.split(" ")).limit(MAX_FUZZY_WORDS).toList()) {
@@ -225,12 +246,38 @@ public final class CourseIndex implements AutoCloseable {
             if (word.length() >= FUZZY_MIN_LENGTH && !knownWord(word)) {
                 // One edit, first letter fixed: "atention" finds "attention", "tokenizaton" "tokenization". Two edits
                 // found no more answers on the dev set and cost four times the latency.
-                all.add(new BoostQuery(new org.apache.lucene.search.FuzzyQuery(new org.apache.lucene.index.Term(EXACT_FIELD, word), 1, 1),
-                        FUZZY_BOOST), BooleanClause.Occur.SHOULD);
-                any = true;
+                out.add(new Clause("typo", new BoostQuery(new org.apache.lucene.search.FuzzyQuery(
+                        new org.apache.lucene.index.Term(EXACT_FIELD, word), 1, 1), FUZZY_BOOST)));
             }
         }
-        return any ? all.build() : null;
+        return out;
+    }
+
+    private static Query disjunction(List<Clause> clauses) {
+        BooleanQuery.Builder all = new BooleanQuery.Builder();
+        for (Clause c : clauses) {
+            all.add(c.query(), BooleanClause.Occur.SHOULD);
+        }
+        return all.build();
+    }
+
+    /**
+     * What each field added to a chunk's word score: the word query sums its SHOULD clauses, so each
+     * clause's own score for the chunk (Lucene's explain, the same BM25 statistics) is its field's
+     * share, and the shares add up to the word score. Every field of {@link #FIELD_ORDER} is listed, 0 when it did not match.
+     */
+    private Map<String, Float> fieldScores(List<Clause> clauses, int doc) throws IOException {
+        Map<String, Float> out = new java.util.LinkedHashMap<>();
+        for (String field : FIELD_ORDER) {
+            out.put(field, 0f);
+        }
+        for (Clause c : clauses) {
+            org.apache.lucene.search.Explanation e = searcher.explain(c.query(), doc);
+            if (e.isMatch()) {
+                out.merge(c.field(), e.getValue().floatValue(), Float::sum);
+            }
+        }
+        return out;
     }
 
     /** A word the course contains as typed needs no typo expansion (expanding it costs most of a query's time). */

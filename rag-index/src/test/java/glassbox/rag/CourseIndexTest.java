@@ -1,10 +1,12 @@
 package glassbox.rag;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.lucene.store.ByteBuffersDirectory;
@@ -20,12 +22,13 @@ import glassbox.rag.course.Course;
 class CourseIndexTest {
     static CourseIndex index;
     static Course course;
+    static ByteBuffersDirectory dir;
 
     @BeforeAll
     static void build() throws Exception {
         course = Course.load(Path.of(System.getProperty("glassbox.course.dir", "../course")),
                 Path.of(System.getProperty("glassbox.model.dir", "../models/course-tiny")));
-        ByteBuffersDirectory dir = new ByteBuffersDirectory();
+        dir = new ByteBuffersDirectory();
         CourseIndex.build(Chunker.chunks(course), dir);
         index = CourseIndex.open(dir, CourseAnalyzers.bundledSynonyms());
     }
@@ -122,5 +125,56 @@ class CourseIndexTest {
     @Test
     void luceneSyntaxIsTreatedAsWords() {
         assertThat(index.search("title:attention", 3)).extracting(SearchHit::slug).contains("08-the-attention-mechanism");
+    }
+
+    @Test
+    void fieldContributionsAddUpToTheWordScore() {
+        List<SearchHit> plain = index.search("how does multi-head attention split the heads", 8);
+        List<SearchHit> hits = index.search("how does multi-head attention split the heads", 8, true);
+        assertThat(hits).extracting(SearchHit::anchor).containsExactlyElementsOf(plain.stream().map(SearchHit::anchor).toList());
+        assertThat(plain.getFirst().fields()).isEmpty();
+        boolean someTitle = false, someText = false;
+        for (SearchHit h : hits) {
+            assertThat(h.fields().keySet()).containsExactlyElementsOf(CourseIndex.FIELD_ORDER);
+            double sum = h.fields().values().stream().mapToDouble(Float::doubleValue).sum();
+            // the ranking's own BM25 score (TopDocs of the whole query) against the per-clause explains
+            assertThat(sum).as(h.slug() + "#" + h.anchor()).isCloseTo(h.wordScore(), within(1e-3 * Math.max(1, h.wordScore())));
+            someTitle |= h.fields().get("title") > 0;
+            someText |= h.fields().get("text") > 0;
+            assertThat(h.fields().get("typo")).isZero();
+        }
+        assertThat(someTitle).isTrue();
+        assertThat(someText).isTrue();
+    }
+
+    @Test
+    void aTitleContributionIsThatFieldsBoostedBm25() throws Exception {
+        // a second path: the title field alone, searched (not explained) by a searcher of our own
+        SearchHit top = index.search("attention", 1, true).getFirst();
+        var searcher = new org.apache.lucene.search.IndexSearcher(org.apache.lucene.index.DirectoryReader.open(dir));
+        searcher.setSimilarity(new org.apache.lucene.search.similarities.BM25Similarity());
+        var docs = searcher.search(new org.apache.lucene.search.BoostQuery(
+                new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term("title", "attent")), 2.5f), 100);
+        var stored = searcher.storedFields();
+        Float expected = null;
+        for (var sd : docs.scoreDocs) {
+            var d = stored.document(sd.doc);
+            if (d.get("slug").equals(top.slug()) && d.get("heading").equals(top.section())) {
+                expected = sd.score;
+            }
+        }
+        assertThat(expected).as("the top hit for 'attention' has it in its title").isNotNull();
+        assertThat(top.fields().get("title")).isCloseTo(expected, within(1e-4f));
+        assertThat(top.fields().get("text")).isGreaterThan(0f);
+    }
+
+    @Test
+    void aMisspeltWordContributesOnlyThroughTheTypoField() {
+        // the course never writes "tokenizaton", so only the fuzzy clause (one edit) can match it
+        SearchHit top = index.search("tokenizaton", 1, true).getFirst();
+        Map<String, Float> f = top.fields();
+        assertThat(f.get("typo")).isGreaterThan(0f).isCloseTo(top.wordScore(), within(1e-4f));
+        assertThat(f.get("text")).isZero();
+        assertThat(f.get("title")).isZero();
     }
 }

@@ -42,7 +42,7 @@ class FuzzTest {
 
     static final List<String> POSTS = List.of("/v1/chat/completions", "/v1/completions", "/api/tokenize", "/api/detokenize",
             "/api/distribution", "/api/generate/step", "/v1/embeddings", "/api/loss", "/api/embeddings/neighbors", "/api/attention", "/api/lens",
-            "/api/residual", "/api/chat/template");
+            "/api/residual", "/api/chat/template", "/api/tutor/steps");
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Fields whose value is a number the API reports; none may be NaN or infinite (which Jackson would write as a string). */
     static final List<String> NUMERIC = List.of("logprob", "prob", "logit", "entropy", "score", "prefill_ms", "decode_ms", "loss",
@@ -57,6 +57,10 @@ class FuzzTest {
                 b.put("messages", "[{\"role\":\"user\",\"content\":\"What is a token?\"}]");
                 b.put("max_tokens", "2");
                 b.put("seed", "1");
+            }
+            case "/api/tutor/steps" -> {
+                b.put("question", "\"What does the softmax do?\"");
+                b.put("max_tokens", "100");
             }
             case "/v1/completions" -> {
                 b.put("model", "\"course-tiny\"");
@@ -468,6 +472,7 @@ class FuzzTest {
         return r.oneOf(
                 () -> "/api/search?q=" + urlValue(r) + "&k=" + urlValue(r),
                 () -> "/api/search?q=" + urlValue(r),
+                () -> "/api/search?q=" + urlValue(r) + "&fields=" + r.oneOf(() -> "true", () -> urlValue(r)),
                 () -> "/api/traces/" + urlValue(r),
                 () -> "/api/lessons/" + urlValue(r),
                 () -> "/v1/models/" + urlValue(r),

@@ -159,8 +159,14 @@ public final class LabApi {
         if (k < 1 || k > 50) {
             throw ApiError.invalid("'k' must be an integer between 1 and 50.", "k");
         }
+        // fields=true (opt-in): each hit's BM25 word score split by field, explained by the Lucene index itself.
+        String fieldsParam = ctx.queryParam("fields");
+        if (fieldsParam != null && !fieldsParam.equals("true") && !fieldsParam.equals("false")) {
+            throw ApiError.invalid("'fields' must be true or false.", "fields");
+        }
+        boolean byField = "true".equals(fieldsParam);
         List<Map<String, Object>> hits = new ArrayList<>();
-        for (SearchHit h : services.index().search(q, k)) {
+        for (SearchHit h : services.index().search(q, k, byField)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("slug", h.slug());
             m.put("title", h.title());
@@ -170,6 +176,9 @@ public final class LabApi {
             m.put("word_score", h.wordScore());
             m.put("similarity", h.similarity());
             m.put("snippet", h.snippet());
+            if (byField) {
+                m.put("fields", h.fields());
+            }
             hits.add(m);
         }
         ctx.json(Map.of("query", q, "k", k, "hits", hits));

@@ -44,7 +44,7 @@ import io.javalin.http.Context;
 public final class OpenAiApi {
     public static final String TUTOR = "glassbox-tutor";
     static final int DEFAULT_MAX_TOKENS = 256;
-    static final int DEFAULT_TUTOR_MAX_TOKENS = 160;
+    public static final int DEFAULT_TUTOR_MAX_TOKENS = 160;
 
     private final Services services;
     private final Engine engine;

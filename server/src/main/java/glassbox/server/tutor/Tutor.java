@@ -26,13 +26,13 @@ public final class Tutor {
      * 0.23–0.75, off-topic ones at most 0.38; words alone let "my printer won't connect to wifi"
      * (BM25 10.9, similarity 0.18) through.
      */
-    static final float MIN_SIMILARITY = 0.40f;
-    static final float MIN_WORD_SCORE = 6.0f;
-    static final float MIN_SIMILARITY_WITH_WORDS = 0.20f;
+    public static final float MIN_SIMILARITY = 0.40f;
+    public static final float MIN_WORD_SCORE = 6.0f;
+    public static final float MIN_SIMILARITY_WITH_WORDS = 0.20f;
     /** A further hit is used too when it is nearly as close in meaning, or nearly as strong in words, as the best. */
-    static final float RELATIVE_SIMILARITY = 0.8f;
-    static final float RELATIVE_WORD_SCORE = 0.6f;
-    static final int MAX_PASSAGES = 2;
+    public static final float RELATIVE_SIMILARITY = 0.8f;
+    public static final float RELATIVE_WORD_SCORE = 0.6f;
+    public static final int MAX_PASSAGES = 2;
     /**
      * How a grounded answer is put together: one excerpt of two to four consecutive passage
      * sentences, opened where the question's words are (see {@link PassagePacker#sharingMostWordsWith}).
@@ -44,7 +44,7 @@ public final class Tutor {
      * 0.97, but 84 tokens long and 2% cut by max_tokens.
      */
     public static final GroundingRules ANSWER_RULES = new GroundingRules(2, 4, true);
-    static final int SEARCH_DEPTH = 8;
+    public static final int SEARCH_DEPTH = 8;
 
     static final int[] PASSAGE_WORDS = {100, 60, 30};
 
@@ -108,6 +108,24 @@ public final class Tutor {
         return build(turns, userAt, hitsPerTurn, userAt.size() - 1, PASSAGE_WORDS[PASSAGE_WORDS.length - 1]);
     }
 
+    /**
+     * One question's retrieval step by step, as the lab's agent trace shows it: the search's
+     * {@link #SEARCH_DEPTH} hits (lab steps included, which the tutor skips) and the passages the
+     * gate keeps ({@link #relevant}); {@code used} is empty when the course does not answer it.
+     */
+    public record Retrieval(List<SearchHit> hits, List<SearchHit> used) {
+    }
+
+    public Retrieval retrieval(String question) {
+        List<SearchHit> hits = index.search(question, SEARCH_DEPTH);
+        return new Retrieval(hits, relevant(explaining(hits)));
+    }
+
+    /** A hit the tutor never answers from: the lab steps at a lesson's end. */
+    public static boolean isLabSteps(SearchHit h) {
+        return h.section().strip().equalsIgnoreCase(Lesson.TRY_IT);
+    }
+
     /** Hits for user turn u: its own words first; if they find nothing, with the turn before (for "and why?"). */
     private List<SearchHit> retrieve(List<ChatFormat.Message> turns, List<Integer> userAt, int u) {
         String question = turns.get(userAt.get(u)).content();
@@ -148,7 +166,7 @@ public final class Tutor {
      * tutor does not answer from them (exercises and reading lists are not indexed at all).
      */
     private static List<SearchHit> explaining(List<SearchHit> hits) {
-        return hits.stream().filter(h -> !h.section().strip().equalsIgnoreCase(Lesson.TRY_IT)).toList();
+        return hits.stream().filter(h -> !isLabSteps(h)).toList();
     }
 
     private static List<SearchHit> relevant(List<SearchHit> hits) {
@@ -162,7 +180,8 @@ public final class Tutor {
                 .limit(MAX_PASSAGES).toList();
     }
 
-    private static boolean answers(SearchHit h) {
+    /** The gate: this hit alone shows the course answers the question (close in meaning, or strong in words and not far in meaning). */
+    public static boolean answers(SearchHit h) {
         return h.similarity() >= MIN_SIMILARITY || (h.wordScore() >= MIN_WORD_SCORE && h.similarity() >= MIN_SIMILARITY_WITH_WORDS);
     }
 

@@ -1,0 +1,48 @@
+package glassbox.server.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import glassbox.server.ApiError;
+import glassbox.server.RequestBody;
+import glassbox.server.Services;
+import glassbox.server.openai.OpenAiApi;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** The tutor's lab endpoint: {@code POST /api/tutor/steps}, what the tutor does with a question before it answers (see {@link TutorSteps}). */
+public final class TutorLabApi {
+    static final int MAX_QUESTION_CHARS = 2_000;
+
+    private final Services services;
+    private final TutorSteps steps;
+
+    public TutorLabApi(Services services) {
+        this.services = services;
+        this.steps = new TutorSteps(services.tutor(), services.engine().tokenizer(), services.engine().info().contextLength());
+    }
+
+    public void register(Javalin app) {
+        app.post("/api/tutor/steps", this::steps);
+    }
+
+    private void steps(Context ctx) {
+        JsonNode body = RequestBody.json(ctx);
+        JsonNode q = body.get("question");
+        if (q == null || !q.isTextual() || q.asText().isBlank()) {
+            throw ApiError.invalid("'question' must be a non-empty string.", "question");
+        }
+        if (q.asText().length() > MAX_QUESTION_CHARS) {
+            throw ApiError.invalid("'question' is longer than " + MAX_QUESTION_CHARS + " characters.", "question");
+        }
+        int ctxLen = services.engine().info().contextLength();
+        int maxTokens = OpenAiApi.DEFAULT_TUTOR_MAX_TOKENS;
+        JsonNode mt = body.get("max_tokens");
+        if (mt != null && !mt.isNull()) {
+            if (!mt.isIntegralNumber() || !mt.canConvertToInt() || mt.asInt() < 1 || mt.asInt() >= ctxLen) {
+                throw ApiError.invalid("'max_tokens' must be an integer from 1 to " + (ctxLen - 1) + ".", "max_tokens");
+            }
+            maxTokens = mt.asInt();
+        }
+        ctx.json(steps.of(q.asText(), maxTokens));
+    }
+}
