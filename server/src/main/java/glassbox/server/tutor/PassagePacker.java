@@ -10,7 +10,7 @@ import glassbox.model.text.Sentences;
 
 /**
  * Chooses which sentences of a retrieved section go into the tutor's prompt when only
- * {@code words} words fit: the sentence sharing most words with the question, then its
+ * {@code words} words fit: the sentence that best answers the question ({@link SentenceRanker}), then its
  * neighbours (following first), kept in the section's order. Whole sentences only, so every
  * sentence in the context can be quoted whole; a section with no quotable sentence falls back to
  * its first words.

@@ -7,14 +7,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import glassbox.rag.SentenceEncoder;
 
 /**
- * How well each passage sentence answers the question: the cosine of their sentence vectors
- * (all-MiniLM-L6-v2, as in retrieval), so "how long is a vector" finds the sentence about its
- * norm though they share no word. Sentence vectors are kept once computed: they come from the
- * course, so the cache is bounded by the course's size (about 2,000 sentences, 3 MB).
+ * How well each passage sentence answers the question, from two signals that fail differently:
+ * the question's words it shares, rarer words counting more ({@link PassagePacker#wordScores}),
+ * and the cosine of their sentence vectors (all-MiniLM-L6-v2, as in retrieval), so "how long is a
+ * vector" can find the sentence about its norm though they share no word. Each signal is divided
+ * by its best value among the sentences and the two are added.
+ *
+ * <p>Measured on the 180 tutor dev questions (grounded, temperature 0): answers named a key term
+ * in 0.567 of cases with words alone, 0.528 with meaning alone and 0.600 with both; letting only
+ * the single best sentence open the answer gave 0.567, sentences within 0.8 or 0.9 of the best
+ * 0.600. Sentence vectors are kept once computed: they come from the course, so the cache is
+ * bounded by the course's size (about 2,000 sentences, 3 MB).
  */
 public final class SentenceRanker {
     /** A sentence may open the answer when its score is within this share of the best one's. */
-    static final double OPENING_SHARE = Double.parseDouble(System.getProperty("glassbox.share", "0.9"));
+    static final double OPENING_SHARE = 0.9;
     private static final int MAX_CACHED = 20_000;
 
     private final SentenceEncoder encoder;
@@ -24,21 +31,13 @@ public final class SentenceRanker {
         this.encoder = encoder;
     }
 
-    static final String MODE = System.getProperty("glassbox.rank", "both");
-
-    /** One score per sentence, in order: the cosine with the question. */
+    /** One score per sentence, in order, in [0, 2]: shared words and closeness in meaning, each relative to the best sentence's. */
     public double[] scores(String question, List<String> sentences) {
         double[] words = PassagePacker.wordScores(question, sentences);
-        if (MODE.equals("words")) {
-            return words;
-        }
         float[] q = encoder.encode(question);
         double[] meaning = new double[sentences.size()];
         for (int i = 0; i < meaning.length; i++) {
             meaning[i] = dot(q, vector(sentences.get(i)));
-        }
-        if (MODE.equals("meaning")) {
-            return meaning;
         }
         double bestWords = java.util.Arrays.stream(words).max().orElse(0);
         double bestMeaning = java.util.Arrays.stream(meaning).max().orElse(0);

@@ -35,7 +35,7 @@ public final class Tutor {
     public static final int MAX_PASSAGES = 2;
     /**
      * How a grounded answer is put together: one excerpt of two to four consecutive passage
-     * sentences, opened where the question's words are (see {@link PassagePacker#sharingMostWordsWith}).
+     * sentences, opened at the sentences that best answer the question (see {@link SentenceRanker}).
      * Measured on the 180 dev questions (temperature 0, hybrid retrieval, before the course's
      * exercises and revisions were merged): one to three sentences in
      * any order named a key term in 0.51 of answers, with 0.98 of their word 4-grams in the course;
