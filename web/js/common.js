@@ -113,6 +113,14 @@ export function decoded(part) {
   }
 }
 
+/** Typesets the lesson's formulas (span.math, display or inline) with KaTeX, when the page loaded it. */
+export function renderMath(node) {
+  if (!window.katex) return;
+  for (const span of node.querySelectorAll('span.math')) {
+    window.katex.render(span.textContent, span, { throwOnError: false, displayMode: span.classList.contains('display') });
+  }
+}
+
 export function params() {
   return new URLSearchParams(location.search);
 }

@@ -1,5 +1,5 @@
 // The course reader: sidebar, the lesson as sanitized HTML from the server, KaTeX formulas, prev/next, lab actions.
-import { el, header, getJson, showError, decoded } from './common.js';
+import { el, header, getJson, showError, decoded, renderMath } from './common.js';
 import { mountLab } from './labs/kit.js';
 
 header('Course');
@@ -32,11 +32,7 @@ function showLesson(lesson) {
   document.title = `${lesson.title} · Glassbox`;
   const content = el('div', { class: 'lesson-body' });
   content.innerHTML = lesson.html;   // built by the server from Markdown with raw HTML escaped
-  for (const span of content.querySelectorAll('span.math')) {
-    if (window.katex) {
-      window.katex.render(span.textContent, span, { throwOnError: false, displayMode: span.classList.contains('display') });
-    }
-  }
+  renderMath(content);
   article.replaceChildren(el('h1', { text: lesson.title }), el('p', { class: 'muted', text: lesson.summary }), content,
     el('div', { class: 'pager' },
       lesson.previous ? el('a', { href: `/course/${lesson.previous}`, rel: 'prev', text: '← previous lesson' }) : el('span'),

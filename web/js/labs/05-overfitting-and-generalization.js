@@ -9,10 +9,12 @@ import { controls, output, slider, select, table, num, lineChart, svgEl } from '
 const LESSON = [[100, 5.20, 5.25], [200, 4.10, 4.22], [300, 3.40, 3.71], [400, 2.90, 3.65], [500, 2.50, 3.69], [600, 2.10, 3.80]];
 
 export async function mount(root) {
-  const real = el('div', {});
-  root.append(real);
+  // the browser-math parts first: the real curves arrive from the server and are appended below
+  // them, so nothing already on screen moves when they do
   earlyStopping(root);
   polynomial(root);
+  const real = el('div', {});
+  root.append(real);
   await realCurves(real);
 }
 

@@ -11,13 +11,14 @@ const MIXTURES = {
 };
 
 export async function mount(root) {
+  // the calculator first: the counted corpus arrives later and is appended below it, so nothing on screen moves
+  mixture(root);
   root.append(el('h3', { text: 'The corpus course-tiny was trained on' }),
     el('p', { class: 'muted', text: 'Rebuilt from today’s course exactly as training builds it (lessons, glossary, the tutor’s chat examples), split and tokenized by the trainer’s own code with the model’s tokenizer.' }));
   const status = el('p', { class: 'loading', text: 'Counting the corpus with the real tokenizer… (the first time takes a minute or so)' });
   root.append(status);
   const corpus = el('div', { class: 'lab-output', 'data-lab-output': 'corpus', 'aria-live': 'polite' });
   root.append(corpus);
-  mixture(root);
   try {
     const [r, model] = await Promise.all([poll(), getJson('/api/model').catch(() => null)]);
     status.remove();
