@@ -22,17 +22,17 @@ async function load() {
     href: `/course/${l.slug}`, 'aria-current': l.slug === slug ? 'page' : null, text: l.title })))));
   const target = slug || lessons[0].slug;
   try {
-    showLesson(await getJson(`/api/lessons/${encodeURIComponent(target)}`));
+    await showLesson(await getJson(`/api/lessons/${encodeURIComponent(target)}`));
   } catch (e) {
     showError(article, e.status === 404 ? new Error(`There is no lesson “${target}”. Pick one from the list.`) : e);
   }
 }
 
-function showLesson(lesson) {
+async function showLesson(lesson) {
   document.title = `${lesson.title} · Glassbox`;
   const content = el('div', { class: 'lesson-body' });
   content.innerHTML = lesson.html;   // built by the server from Markdown with raw HTML escaped
-  renderMath(content);
+  await renderMath(content);
   article.replaceChildren(el('h1', { text: lesson.title }), el('p', { class: 'muted', text: lesson.summary }), content,
     el('div', { class: 'pager' },
       lesson.previous ? el('a', { href: `/course/${lesson.previous}`, rel: 'prev', text: '← previous lesson' }) : el('span'),
