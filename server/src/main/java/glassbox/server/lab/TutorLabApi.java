@@ -25,7 +25,7 @@ public final class TutorLabApi {
         app.post("/api/tutor/steps", this::steps);
     }
 
-    private void steps(Context ctx) {
+    private void steps(Context ctx) throws InterruptedException {
         JsonNode body = RequestBody.json(ctx);
         JsonNode q = body.get("question");
         if (q == null || !q.isTextual() || q.asText().isBlank()) {
@@ -43,6 +43,8 @@ public final class TutorLabApi {
             }
             maxTokens = mt.asInt();
         }
-        ctx.json(steps.of(q.asText(), maxTokens));
+        int budget = maxTokens;
+        // retrieval is CPU work: bounded like the chat's (429 when the pool is full or too slow)
+        ctx.json(services.preparation().run(() -> steps.of(q.asText(), budget)));
     }
 }

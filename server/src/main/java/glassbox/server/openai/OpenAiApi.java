@@ -1,7 +1,6 @@
 package glassbox.server.openai;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +49,6 @@ public final class OpenAiApi {
     private final Engine engine;
     private final long created = System.currentTimeMillis() / 1000;
     private final String fingerprint;
-    /** Tokenizing and retrieval run here, bounded, before a generation slot is taken. */
-    private final PreparationPool preparation = new PreparationPool(Runtime.getRuntime().availableProcessors(),
-            PREPARATION_QUEUE, PREPARATION_DEADLINE);
-    static final int PREPARATION_QUEUE = 64;
-    static final Duration PREPARATION_DEADLINE = Duration.ofSeconds(10);
 
     public OpenAiApi(Services services) {
         this.services = services;
@@ -94,7 +88,8 @@ public final class OpenAiApi {
         String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
         String model = knownModel(s.model());
         String client = client(ctx);
-        PreparedPrompt p = preparation.run(() -> prepare(model, s, client, messages, prompt));
+        // tokenizing and retrieval run bounded (Services.preparation) before a generation slot is taken
+        PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt));
         String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
         String traceId = TraceStore.newId();
         ctx.header("X-Trace-Id", traceId);

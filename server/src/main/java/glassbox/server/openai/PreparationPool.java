@@ -20,6 +20,9 @@ import glassbox.server.ApiError;
  */
 public final class PreparationPool implements AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 1;
+    /** The server's pool: one thread per core, 64 waiting, a 10 s deadline. */
+    public static final int DEFAULT_QUEUE = 64;
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
 
     private final ThreadPoolExecutor executor;
     private final Duration deadline;
