@@ -1,5 +1,5 @@
 // Chat with the tutor: streamed answers (SSE over fetch), citations into the course, sampling controls, stop, inspect.
-import { el, header, apiFetch, failure, showError, snippet, params } from './common.js';
+import { el, header, apiFetch, failure, showError, snippet, params, sse } from './common.js';
 
 header('Chat');
 const app = document.getElementById('app');
@@ -107,26 +107,4 @@ function footer(citations, traceId, mode) {
     title: mode === 'grounded' ? 'The answer copies sentences from the retrieved lessons.' : 'The model generated the answer freely.', text: mode })));
   if (traceId) parts.push(el('a', { class: 'inspect-link', href: `/inspect/${encodeURIComponent(traceId)}`, text: 'Inspect this answer →' }));
   return parts;
-}
-
-/** Parses a server-sent-event stream into JSON objects, stopping at [DONE]. */
-async function* sse(stream) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let cut;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const event = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      for (const line of event.split('\n')) {
-        if (!line.startsWith('data: ')) continue;
-        const data = line.slice(6);
-        if (data === '[DONE]') return;
-        yield JSON.parse(data);
-      }
-    }
-  }
 }

@@ -133,3 +133,25 @@ export async function renderMath(node) {
 export function params() {
   return new URLSearchParams(location.search);
 }
+
+/** Parses a server-sent-event stream into JSON objects, stopping at [DONE]. */
+export async function* sse(stream) {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const event = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      for (const line of event.split('\n')) {
+        if (!line.startsWith('data: ')) continue;
+        const data = line.slice(6);
+        if (data === '[DONE]') return;
+        yield JSON.parse(data);
+      }
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // Shared by the tutor widgets (lessons 21–25): the chat API called as any client would, plain or streamed,
 // and the tutor's steps before it answers (POST /api/tutor/steps). Not a widget itself.
-import { el, apiFetch, failure, postJson, snippet } from '../common.js';
+import { el, apiFetch, failure, postJson, snippet, sse } from '../common.js';
 
 /** One non-streamed chat completion: { text, finish, usage, citations, traceId }. */
 export async function chat(body) {
@@ -38,26 +38,4 @@ export function citationList(citations, name) {
   el('ol', { class: 'lab-citations' }, citations.map(c => el('li', {},
     el('a', { href: `/course/${encodeURIComponent(c.slug)}#${encodeURIComponent(c.anchor)}`, text: `${c.title} — ${c.section}` }),
     ' ', el('span', { class: 'muted' }, snippet(c.snippet))))));
-}
-
-/** Parses a server-sent-event stream into JSON objects, stopping at [DONE]. */
-async function* sse(stream) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let cut;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const event = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      for (const line of event.split('\n')) {
-        if (!line.startsWith('data: ')) continue;
-        const data = line.slice(6);
-        if (data === '[DONE]') return;
-        yield JSON.parse(data);
-      }
-    }
-  }
 }
