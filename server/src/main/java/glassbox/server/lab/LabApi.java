@@ -167,14 +167,7 @@ public final class LabApi {
         boolean byField = "true".equals(fieldsParam);
         List<Map<String, Object>> hits = new ArrayList<>();
         for (SearchHit h : services.index().search(q, k, byField)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("slug", h.slug());
-            m.put("title", h.title());
-            m.put("section", h.section());
-            m.put("anchor", h.anchor());
-            m.put("score", h.score());
-            m.put("word_score", h.wordScore());
-            m.put("similarity", h.similarity());
+            Map<String, Object> m = hitJson(h);
             m.put("snippet", h.snippet());
             if (byField) {
                 m.put("fields", h.fields());
@@ -182,6 +175,19 @@ public final class LabApi {
             hits.add(m);
         }
         ctx.json(Map.of("query", q, "k", k, "hits", hits));
+    }
+
+    /** A search hit as the lab API shows it: where it is and its three scores (fused, words, meaning). */
+    static Map<String, Object> hitJson(SearchHit h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slug", h.slug());
+        m.put("title", h.title());
+        m.put("section", h.section());
+        m.put("anchor", h.anchor());
+        m.put("score", h.score());
+        m.put("word_score", h.wordScore());
+        m.put("similarity", h.similarity());
+        return m;
     }
 
     private Map<String, Object> summary(Lesson l) {

@@ -40,14 +40,7 @@ public final class TutorSteps {
         out.put("question", question);
         List<Map<String, Object>> hits = new ArrayList<>();
         for (SearchHit h : r.hits()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("slug", h.slug());
-            m.put("title", h.title());
-            m.put("section", h.section());
-            m.put("anchor", h.anchor());
-            m.put("score", h.score());
-            m.put("word_score", h.wordScore());
-            m.put("similarity", h.similarity());
+            Map<String, Object> m = LabApi.hitJson(h);
             m.put("lab_steps", Tutor.isLabSteps(h));
             m.put("passes_gate", !Tutor.isLabSteps(h) && Tutor.answers(h));
             m.put("used", r.used().contains(h));

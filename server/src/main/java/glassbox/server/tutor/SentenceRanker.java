@@ -26,6 +26,19 @@ public final class SentenceRanker {
 
     private final SentenceEncoder encoder;
     private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+    /**
+     * The latest questions' vectors: one request scores its question against each passage it packs
+     * and again for the openings, so without this the question would be encoded several times.
+     * Questions are the users' text, hence a small least-recently-used map, apart from the course's.
+     */
+    private final Map<String, float[]> questions = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                    return size() > RECENT_QUESTIONS;
+                }
+            });
+    private static final int RECENT_QUESTIONS = 256;
 
     public SentenceRanker(SentenceEncoder encoder) {
         this.encoder = encoder;
@@ -34,7 +47,7 @@ public final class SentenceRanker {
     /** One score per sentence, in order, in [0, 2]: shared words and closeness in meaning, each relative to the best sentence's. */
     public double[] scores(String question, List<String> sentences) {
         double[] words = PassagePacker.wordScores(question, sentences);
-        float[] q = encoder.encode(question);
+        float[] q = questionVector(question);
         double[] meaning = new double[sentences.size()];
         for (int i = 0; i < meaning.length; i++) {
             meaning[i] = dot(q, vector(sentences.get(i)));
@@ -59,6 +72,16 @@ public final class SentenceRanker {
             }
         }
         return open::contains;
+    }
+
+    /** Encoded outside the map's lock, so requests encoding different questions do not wait for each other. */
+    private float[] questionVector(String question) {
+        float[] q = questions.get(question);
+        if (q == null) {
+            q = encoder.encode(question);
+            questions.put(question, q);
+        }
+        return q;
     }
 
     private float[] vector(String sentence) {
