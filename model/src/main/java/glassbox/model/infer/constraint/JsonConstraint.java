@@ -1,6 +1,8 @@
 package glassbox.model.infer.constraint;
 
 import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.SpecialToken;
@@ -20,6 +22,13 @@ public final class JsonConstraint implements Constraint {
     private JsonPrefix.Stack position;
     private boolean ended;
     private BitSet cached;
+    /** Allowed tokens by position: positions repeat (inside a long string, say), and equal positions allow the same tokens. */
+    private final Map<JsonPrefix.Stack, BitSet> seen = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<JsonPrefix.Stack, BitSet> eldest) {
+            return size() > 64;
+        }
+    };
 
     JsonConstraint(JsonShape shape, BpeTokenizer tokenizer) {
         this.tokenizer = tokenizer;
@@ -39,8 +48,9 @@ public final class JsonConstraint implements Constraint {
             return new BitSet();
         }
         if (cached == null) {
-            cached = trie.allowed(position);
+            cached = seen.computeIfAbsent(position, trie::allowed);
             if (!cached.isEmpty() && JsonPrefix.complete(position)) {
+                cached = (BitSet) cached.clone();
                 cached.or(ends);   // complete, but it could go on (a number's digits): the model may end it here
             }
         }

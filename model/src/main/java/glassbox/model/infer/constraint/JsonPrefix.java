@@ -324,13 +324,22 @@ final class JsonPrefix {
                 return null;
             }
             if (b == '\\') {
-                return new Stack(new StringFrame(shape, chars + 1, 1, 0), rest);
+                return new Stack(new StringFrame(shape, counted(), 1, 0), rest);
             }
             if (b < 0x80) {
-                return new Stack(new StringFrame(shape, chars + 1, 0, 0), rest);
+                return new Stack(new StringFrame(shape, counted(), 0, 0), rest);
             }
             int owed = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
-            return owed < 0 ? null : new Stack(new StringFrame(shape, chars + 1, 0, owed), rest);
+            return owed < 0 ? null : new Stack(new StringFrame(shape, counted(), 0, owed), rest);
+        }
+
+        /**
+         * The count after one more character. Without a maximum, counting past the minimum tells
+         * nothing new, so the count stops there: positions inside a long string then compare equal,
+         * which lets {@link JsonConstraint} reuse the allowed tokens it found a step earlier.
+         */
+        private int counted() {
+            return shape.maxLength() == Integer.MAX_VALUE ? Math.min(chars + 1, shape.minLength()) : chars + 1;
         }
     }
 
