@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import glassbox.model.math.Softmax;
+
 /**
  * Rebuilds attention rows and the logit lens from the residual stream jlama computes. For each
  * layer it keeps every position's rotated key (recomputed from the captured layer input with the
@@ -142,24 +144,15 @@ final class TraceRecorder implements LayerCapture {
         float[][] out = new float[w.heads()][pos + 1];
         for (int h = 0; h < w.heads(); h++) {
             int kvBase = (h / group) * d;
-            float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j <= pos; j++) {
                 float[] k = layerKeys.get(j);
                 float s = 0;
                 for (int i = 0; i < d; i++) {
                     s += q[h * d + i] * k[kvBase + i];
                 }
-                out[h][j] = s * scale;
-                max = Math.max(max, out[h][j]);
+                out[h][j] = s;
             }
-            double sum = 0;
-            for (int j = 0; j <= pos; j++) {
-                out[h][j] = (float) Math.exp(out[h][j] - max);
-                sum += out[h][j];
-            }
-            for (int j = 0; j <= pos; j++) {
-                out[h][j] /= (float) sum;
-            }
+            Softmax.inPlace(out[h], 0, pos + 1, scale);
         }
         return out;
     }
