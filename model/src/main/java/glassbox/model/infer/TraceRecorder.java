@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import glassbox.model.infer.constraint.TokenSource;
 import glassbox.model.math.Softmax;
+import glassbox.model.tokenizer.BpeTokenizer;
 
 /**
  * Rebuilds attention rows and the logit lens from the residual stream jlama computes. For each
@@ -18,6 +21,8 @@ import glassbox.model.math.Softmax;
  */
 final class TraceRecorder implements LayerCapture {
     private final ProbeWeights w;
+    private final TraceOptions options;
+    private final BpeTokenizer tokenizer;
     private final int firstTracedPosition;
     private final int promptMatrixLimit;
     private final boolean lens;
@@ -44,6 +49,13 @@ final class TraceRecorder implements LayerCapture {
 
     /** With {@code residual}, attention rows must be recorded at every position (firstTracedPosition 0). */
     TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens, boolean residual) {
+        this(w, firstTracedPosition, promptMatrixLimit, lens, residual, TraceOptions.OFF, null);
+    }
+
+    private TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens, boolean residual,
+                          TraceOptions options, BpeTokenizer tokenizer) {
+        this.options = options;
+        this.tokenizer = tokenizer;
         this.w = w;
         this.firstTracedPosition = firstTracedPosition;
         this.promptMatrixLimit = promptMatrixLimit;
@@ -52,10 +64,64 @@ final class TraceRecorder implements LayerCapture {
         if (residual && firstTracedPosition != 0) {
             throw new IllegalArgumentException("the residual stream needs attention rows at every position");
         }
-        for (int l = 0; l < w.layers(); l++) {
+        for (int l = 0; w != null && l < w.layers(); l++) {
             keys.add(new ArrayList<>());
             values.add(new ArrayList<>());
         }
+    }
+
+    /**
+     * The recorder of one generation. Attention rows are kept for the prompt matrix (its first
+     * {@link TraceOptions#MAX_PROMPT_ATTENTION_TOKENS} positions) and from the last prompt position
+     * on; the probe weights are loaded only when attention or the lens is asked for.
+     */
+    static TraceRecorder forGeneration(TraceOptions options, Supplier<ProbeWeights> probe, int promptLength, BpeTokenizer tokenizer) {
+        ProbeWeights w = options.needsCapture() ? probe.get() : null;
+        int matrixRows = options.attention() ? Math.min(promptLength, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS) : 0;
+        return new TraceRecorder(w, promptLength - 1, matrixRows, options.logitLens(), false, options, tokenizer);
+    }
+
+    /** What to hand the model during forward passes: this recorder, or null when nothing is recomputed (the fast path). */
+    LayerCapture capture() {
+        return w == null ? null : this;
+    }
+
+    /**
+     * The trace of generated token {@code index} at {@code position}: the sampler's step and
+     * candidates, and, when asked for, the attention rows and logit lens of the position that
+     * predicted it.
+     */
+    TokenTrace tokenTrace(int index, int position, SamplingStep step, TokenSource source, long micros) {
+        List<CandidateTrace> candidates = new ArrayList<>();
+        // The sampler lists the top candidates (plus, under a constraint, the best allowed ones).
+        for (Candidate c : options.topCandidates() == 0 ? List.<Candidate>of() : step.candidates()) {
+            candidates.add(new CandidateTrace(c.id(), tokenizer.tokenText(c.id()), c.logit(), c.prob(), c.allowed(), c.keptByTopK(),
+                    c.keptByTopP(), c.keptByMinP()));
+        }
+        float[][][] rows = options.attention() ? attentionAt(position - 1) : null;
+        List<LensLayer> lensLayers = options.logitLens() ? lensAt(position - 1, TraceOptions.LENS_TOP, tokenizer::tokenText) : null;
+        int id = step.tokenId();
+        return new TokenTrace(index, position, id, tokenizer.tokenText(id), tokenizer.unsignedBytes(id), step.prob(), step.logprob(),
+                step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros,
+                rows, lensLayers, step.constraintCut(), source);
+    }
+
+    /** [layer][head][query][key] over the prompt's first {@code promptMatrixLimit} positions; null when attention is not traced. */
+    float[][][][] promptAttention() {
+        if (!options.attention() || promptMatrixLimit == 0) {
+            return null;
+        }
+        float[][][] first = attentionAt(0);
+        float[][][][] out = new float[first.length][first[0].length][promptMatrixLimit][];
+        for (int q = 0; q < promptMatrixLimit; q++) {
+            float[][][] a = attentionAt(q);
+            for (int l = 0; l < a.length; l++) {
+                for (int h = 0; h < a[l].length; h++) {
+                    out[l][h][q] = a[l][h];
+                }
+            }
+        }
+        return out;
     }
 
     @Override
