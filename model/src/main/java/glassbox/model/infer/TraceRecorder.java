@@ -9,13 +9,14 @@ import java.util.function.Supplier;
 import glassbox.model.infer.constraint.TokenSource;
 import glassbox.model.math.Softmax;
 import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.train.Kernels;
 
 /**
  * Rebuilds attention rows and the logit lens from the residual stream jlama computes. For each
  * layer it keeps every position's rotated key (recomputed from the captured layer input with the
  * same weights), so a query row is one softmax over the keys so far: the same arithmetic as the
- * model, done a second time in plain Java only when a trace asks for it. With {@code residual}
- * on it also keeps every position's value vectors and rebuilds what attention adds to the residual
+ * model, done a second time (on the trainer's Vector-API kernels) only when a trace asks for it.
+ * With {@code residual} on it also keeps every position's value vectors and rebuilds what attention adds to the residual
  * stream, so the stream can be read between a block's attention and its MLP (jlama runs both in
  * one call).
  */
@@ -168,11 +169,7 @@ final class TraceRecorder implements LayerCapture {
         for (int h = 0; h < w.heads(); h++) {
             int kvBase = (h / group) * d;
             for (int j = 0; j < rows[h].length; j++) {
-                float p = rows[h][j];
-                float[] v = layerValues.get(j);
-                for (int i = 0; i < d; i++) {
-                    mixed[h * d + i] += p * v[kvBase + i];
-                }
+                Kernels.axpy(rows[h][j], layerValues.get(j), kvBase, mixed, h * d, d);
             }
         }
         float[] out = ProbeWeights.matVec(wo, mixed);
@@ -211,12 +208,7 @@ final class TraceRecorder implements LayerCapture {
         for (int h = 0; h < w.heads(); h++) {
             int kvBase = (h / group) * d;
             for (int j = 0; j <= pos; j++) {
-                float[] k = layerKeys.get(j);
-                float s = 0;
-                for (int i = 0; i < d; i++) {
-                    s += q[h * d + i] * k[kvBase + i];
-                }
-                out[h][j] = s;
+                out[h][j] = Kernels.dot(q, h * d, layerKeys.get(j), kvBase, d);
             }
             Softmax.inPlace(out[h], 0, pos + 1, scale);
         }
