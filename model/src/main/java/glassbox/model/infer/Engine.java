@@ -218,6 +218,7 @@ public final class Engine implements AutoCloseable {
                     break;
                 }
                 // decode and emit
+                listener.onToken(i, System.nanoTime() - (i == 0 ? t0 : tokenStart), 1);
                 counts[id]++;
                 tokensGenerated.incrementAndGet();
                 if (out.emit(id, trace)) {
