@@ -118,10 +118,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--prompt-tokens", defaultValue = "256") int promptTokens;
         @Option(names = "--threads", defaultValue = "0") int threads;
         @Option(names = "--rounds", defaultValue = "5") int rounds;
+        @Option(names = "--trace", description = "Also measure with attention and logit-lens traces on, and print the slowdown.")
+        boolean trace;
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(Json.write(DecodeBenchmark.prefill(model, promptTokens, threads, rounds)));
+            System.out.println(Json.write(DecodeBenchmark.prefill(model, promptTokens, threads, rounds, trace)));
             return 0;
         }
     }

@@ -19,6 +19,7 @@ import glassbox.server.lab.ModelLabApi;
 import glassbox.server.openai.EmbeddingsApi;
 import glassbox.server.lab.TrainingLabApi;
 import glassbox.server.openai.OpenAiApi;
+import glassbox.server.ops.Metrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -70,10 +71,11 @@ public final class GlassboxServer {
                 javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> config.corsOrigins().forEach(rule::allowHost)));
             }
         });
+        app.before(Metrics::arrived);
         app.before(this::guard);
         app.get("/health", ctx -> ctx.json(Map.of("status", "ok", "model", services.engine().info().name())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(services.metrics().render(services.engine().stats(), services.traces().size(), services.traces().bytes())));
+                .result(services.metrics().render()));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
         new OpenAiApi(services).register(app);
         new EmbeddingsApi(services).register(app);
@@ -83,7 +85,7 @@ public final class GlassboxServer {
         new TrainingLabApi(services, config.indexDir().toAbsolutePath().resolveSibling("corpus-stats.json"), config.promptsDir()).register(app);
         new glassbox.server.lab.TutorLabApi(services).register(app);
         PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
-        app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode()));
+        app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode(), System.nanoTime() - Metrics.arrival(ctx)));
         registerErrors();
     }
 

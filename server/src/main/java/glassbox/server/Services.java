@@ -29,14 +29,16 @@ public record Services(Engine engine, Course course, CourseIndex index, Tutor tu
         Engine engine = Engine.load(config.modelDir(),
                 new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes(),
                         config.queueTimeout()));
-        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES),
-                new Metrics(), new PreparationPool(Runtime.getRuntime().availableProcessors(), PreparationPool.DEFAULT_QUEUE,
+        TraceStore traces = new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES);
+        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), traces,
+                new Metrics(engine::stats, traces), new PreparationPool(Runtime.getRuntime().availableProcessors(), PreparationPool.DEFAULT_QUEUE,
                 PreparationPool.DEFAULT_DEADLINE));
     }
 
     @Override
     public void close() throws IOException {
         preparation.close();
+        metrics.close();
         engine.close();
         index.close();
     }

@@ -51,7 +51,7 @@ class HardeningTest {
     void metricsShowTheMemoryThatTracesAndTheHeapHold() throws Exception {
         Http.post(TestServer.url() + CHAT, "{\"model\":\"course-tiny\",\"max_tokens\":2,\"trace\":true," + HI + "}");
         String metrics = Http.get(TestServer.url() + "/metrics").body();
-        long traceBytes = metrics.lines().filter(l -> l.startsWith("glassbox_traces_bytes ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
+        long traceBytes = metrics.lines().filter(l -> l.startsWith("glassbox_traces_bytes ")).mapToLong(l -> (long) Double.parseDouble(l.split(" ")[1]))
                 .findFirst().orElse(-1);
         assertThat(traceBytes).isPositive().isEqualTo(TestServer.services().traces().bytes());
         assertThat(metrics).contains("glassbox_heap_used_bytes ").contains("glassbox_heap_max_bytes ");

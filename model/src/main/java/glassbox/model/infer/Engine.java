@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,7 +20,6 @@ import glassbox.model.infer.constraint.Constraint;
 import glassbox.model.infer.constraint.TokenSource;
 import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.SpecialToken;
-import glassbox.model.tokenizer.StreamDecoder;
 
 /**
  * Generation on jlama: batched prefill ({@code batchForward}), then one {@code forward} per token
@@ -33,14 +31,13 @@ import glassbox.model.tokenizer.StreamDecoder;
  */
 public final class Engine implements AutoCloseable {
     /** How often a waiting request checks whether its client is still there. */
-    public static final long ABANDON_CHECK_MILLIS = 100;
+    public static final long ABANDON_CHECK_MILLIS = SlotQueue.ABANDON_CHECK_MILLIS;
     private final LoadedModel model;
     private final EngineOptions options;
     private final KvBufferCache kvCache;
     private final KvSessions sessions;
     private final ReentrantLock modelLock = new ReentrantLock();
-    private final Semaphore slots;
-    private final AtomicInteger queued = new AtomicInteger();
+    private final SlotQueue slots;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong tokensGenerated = new AtomicLong();
     private final AtomicLong decodeNanos = new AtomicLong();
@@ -52,7 +49,7 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.kvCache = new KvBufferCache(model.jlama());
         this.sessions = new KvSessions(options.kvBudgetBytes(), model.info().kvBytesPerToken() * model.info().contextLength());
-        this.slots = new Semaphore(options.slots(), true);
+        this.slots = new SlotQueue(options.slots(), options.queueSize(), options.queueTimeout());
         BpeTokenizer t = model.tokenizer();
         this.endTokens = Set.of(t.id(SpecialToken.EOS), t.id(SpecialToken.END));
     }
@@ -146,7 +143,7 @@ public final class Engine implements AutoCloseable {
      * @return the slot, or null if the wait was interrupted or abandoned
      */
     public Slot acquire(BooleanSupplier abandoned) {
-        return acquireSlot(abandoned) ? new Slot() : null;
+        return slots.acquire(abandoned) ? new Slot() : null;
     }
 
     /** Generates on a slot the caller already holds (and releases). */
@@ -167,13 +164,17 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * The generate loop, as in llama2.c: forward the prompt, then per token sample → emit → forward
+     * that token, until an end token, a stop string, the constraint's end, {@code maxTokens} or
+     * cancellation.
+     */
     private GenerationResult run(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
         int[] prompt = req.prompt();
         int n = prompt.length;
-        TraceOptions trace = req.trace();
         // Attention and the lens are recomputed from captured layers, so they need every position
         // to pass through the model in this request: a traced request starts a fresh cache.
-        String sessionId = trace.needsCapture() ? null : req.sessionId();
+        String sessionId = req.trace().needsCapture() ? null : req.sessionId();
         KvSessions.Session session = sessionId != null ? sessions.take(sessionId, kvCache::getEphemeralKvBuffer)
                 : new KvSessions.Session(kvCache.getEphemeralKvBuffer());
         try {
@@ -181,33 +182,18 @@ public final class Engine implements AutoCloseable {
             // From here on the cache past `reused` is overwritten: until this run completes, only the
             // reused prefix is known good, so a run that throws half-way leaves no stale prefix behind.
             session.tokens = Arrays.copyOf(prompt, reused);
-            TraceRecorder recorder = trace.needsCapture()
-                    ? new TraceRecorder(probe(), n - 1, trace.attention() ? Math.min(n, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS) : 0,
-                    trace.logitLens())
-                    : null;
-            List<Integer> fed = new ArrayList<>();
-            for (int i = 0; i < reused; i++) {
-                fed.add(prompt[i]);
-            }
+            TraceRecorder recorder = TraceRecorder.forGeneration(req.trace(), this::probe, n, model.tokenizer());
+            Sampler sampler = new Sampler(req.sampling(), Math.max(req.trace().topCandidates(), 1));
+            Constraint constraint = req.constraint() == null ? null : req.constraint().get();
+            int[] counts = tokenCounts(prompt);
+            GenerationOutput out = new GenerationOutput(model.tokenizer().streamDecoder(), new StopStrings(req.stop()), listener);
+            int[] fed = Arrays.copyOf(prompt, n + req.maxTokens());
 
             long t0 = System.nanoTime();
-            float[] logits = prefill(Arrays.copyOfRange(prompt, reused, n), reused, session.kv, recorder);
-            for (int i = reused; i < n; i++) {
-                fed.add(prompt[i]);
-            }
+            float[] logits = prefill(Arrays.copyOfRange(prompt, reused, n), reused, session.kv, recorder.capture());
             double prefillMillis = (System.nanoTime() - t0) / 1e6;
+            int fedCount = n;
 
-            Sampler sampler = new Sampler(req.sampling(), Math.max(trace.topCandidates(), 1));
-            Constraint constraint = req.constraint() == null ? null : req.constraint().get();
-            int[] counts = new int[model.info().vocabSize()];
-            for (int id : prompt) {
-                counts[id]++;
-            }
-            StreamDecoder decoder = model.tokenizer().streamDecoder();
-            StopStrings stops = new StopStrings(req.stop());
-            List<Integer> completion = new ArrayList<>();
-            List<TokenTrace> traces = new ArrayList<>();
-            List<TokenTrace> pending = new ArrayList<>();
             FinishReason finish = FinishReason.LENGTH;
             long decodeStart = System.nanoTime();
             long tokenStart = decodeStart;
@@ -216,6 +202,7 @@ public final class Engine implements AutoCloseable {
                     finish = FinishReason.CANCELLED;
                     break;
                 }
+                // sample: the constraint says which tokens may come next, the sampler picks one
                 BitSet allowed = constraint == null ? null : constraint.allowed();
                 if (allowed != null && allowed.isEmpty()) {
                     finish = FinishReason.STOP;   // the constraint has nothing left to say: the answer is complete
@@ -225,42 +212,33 @@ public final class Engine implements AutoCloseable {
                 int id = step.tokenId();
                 int position = n + i;
                 TokenSource source = constraint == null ? null : constraint.accept(id);
-                TokenTrace tt = trace(i, position, step, source, recorder, trace, (System.nanoTime() - tokenStart) / 1000);
+                TokenTrace trace = recorder.tokenTrace(i, position, step, source, (System.nanoTime() - tokenStart) / 1000);
                 if (endTokens.contains(id) || req.stopTokens().contains(id)) {
                     finish = FinishReason.STOP;
                     break;
                 }
-                completion.add(id);
+                // decode and emit
+                listener.onToken(i, System.nanoTime() - (i == 0 ? t0 : tokenStart), 1);
                 counts[id]++;
-                traces.add(tt);
-                pending.add(tt);
                 tokensGenerated.incrementAndGet();
-                String released = stops.accept(decoder.accept(id));
-                if (!released.isEmpty() || stops.stopped()) {
-                    listener.onDelta(released, List.copyOf(pending));
-                    pending.clear();
-                }
-                if (stops.stopped()) {
+                if (out.emit(id, trace)) {
                     finish = FinishReason.STOP;
                     break;
                 }
                 if (i == req.maxTokens() - 1) {
                     break;
                 }
+                // forward the new token
                 tokenStart = System.nanoTime();
-                logits = decodeOne(id, position, session.kv, recorder);
-                fed.add(id);
+                logits = decodeOne(id, position, session.kv, recorder.capture());
+                fed[fedCount++] = id;
             }
-            String tail = stops.stopped() ? "" : stops.finish(decoder.flush());
-            if (!tail.isEmpty() || !pending.isEmpty()) {
-                listener.onDelta(tail, List.copyOf(pending));
-            }
+            out.finish();
             long decodeTime = System.nanoTime() - decodeStart;
             decodeNanos.addAndGet(decodeTime);
-            session.tokens = fed.stream().mapToInt(Integer::intValue).toArray();
-            float[][][][] promptAttention = recorder != null && trace.attention() ? promptAttention(recorder, n) : null;
-            return new GenerationResult(prompt, completion.stream().mapToInt(Integer::intValue).toArray(), stops.text(),
-                    finish, reused, traces, promptAttention, prefillMillis, decodeTime / 1e6);
+            session.tokens = Arrays.copyOf(fed, fedCount);
+            return new GenerationResult(prompt, out.completion(), out.text(), finish, reused, out.traces(), recorder.promptAttention(),
+                    prefillMillis, decodeTime / 1e6);
         } finally {
             if (sessionId != null) {
                 sessions.release(sessionId, session);
@@ -270,34 +248,13 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private TokenTrace trace(int index, int position, SamplingStep step, TokenSource source, TraceRecorder recorder, TraceOptions trace,
-                             long micros) {
-        BpeTokenizer t = model.tokenizer();
-        List<CandidateTrace> candidates = new ArrayList<>();
-        // The sampler lists the top candidates (plus, under a constraint, the best allowed ones).
-        for (Candidate c : trace.topCandidates() == 0 ? List.<Candidate>of() : step.candidates()) {
-            candidates.add(new CandidateTrace(c.id(), t.tokenText(c.id()), c.logit(), c.prob(), c.allowed(), c.keptByTopK(), c.keptByTopP(),
-                    c.keptByMinP()));
+    /** How often each token occurs in {@code prompt}, {@code [vocab]} (the repetition penalties' counts). */
+    private int[] tokenCounts(int[] prompt) {
+        int[] counts = new int[model.info().vocabSize()];
+        for (int id : prompt) {
+            counts[id]++;
         }
-        float[][][] attention = recorder != null && trace.attention() ? recorder.attentionAt(position - 1) : null;
-        List<LensLayer> lens = recorder != null && trace.logitLens() ? recorder.lensAt(position - 1, TraceOptions.LENS_TOP, t::tokenText) : null;
-        return new TokenTrace(index, position, step.tokenId(), t.tokenText(step.tokenId()), t.unsignedBytes(step.tokenId()), step.prob(), step.logprob(),
-                step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros, attention, lens, step.constraintCut(), source);
-    }
-
-    private static float[][][][] promptAttention(TraceRecorder recorder, int n) {
-        int rows = Math.min(n, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS);
-        float[][][] first = recorder.attentionAt(0);
-        float[][][][] out = new float[first.length][first[0].length][rows][];
-        for (int q = 0; q < rows; q++) {
-            float[][][] a = recorder.attentionAt(q);
-            for (int l = 0; l < a.length; l++) {
-                for (int h = 0; h < a[l].length; h++) {
-                    out[l][h][q] = a[l][h];
-                }
-            }
-        }
-        return out;
+        return counts;
     }
 
     /** Raw next-token logits after {@code prompt}, on a fresh cache (the sampling playground's input). */
@@ -435,10 +392,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private float[] prefill(int[] tokens, int start, KvBufferCache.KvBuffer kv, TraceRecorder recorder) {
+    private float[] prefill(int[] tokens, int start, KvBufferCache.KvBuffer kv, LayerCapture capture) {
         modelLock.lock();
         try {
-            model.jlama().capture(recorder);
+            model.jlama().capture(capture);
             try (AbstractTensor out = model.jlama().batchForward(tokens, start, kv)) {
                 return logits(out, out.shape().first() - 1);
             } finally {
@@ -449,10 +406,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private float[] decodeOne(int token, int position, KvBufferCache.KvBuffer kv, TraceRecorder recorder) {
+    private float[] decodeOne(int token, int position, KvBufferCache.KvBuffer kv, LayerCapture capture) {
         modelLock.lock();
         try {
-            model.jlama().capture(recorder);
+            model.jlama().capture(capture);
             try (AbstractTensor out = model.jlama().forward(token, position, kv, java.util.Optional.empty())) {
                 return logits(out, 0);
             } finally {
@@ -487,41 +444,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private boolean acquireSlot() {
-        return acquireSlot(() -> false);
-    }
-
-    /**
-     * Waits for a slot, at most the queue timeout; false if interrupted or abandoned. Throws as
-     * busy when the queue is full or the wait timed out.
-     */
-    private boolean acquireSlot(BooleanSupplier abandoned) {
-        if (slots.tryAcquire()) {
-            return true;
-        }
-        if (queued.incrementAndGet() > options.queueSize()) {
-            int waiting = queued.decrementAndGet();
-            throw new EngineBusyException(waiting, 1);
-        }
-        try {
-            long deadline = System.nanoTime() + options.queueTimeout().toNanos();
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw EngineBusyException.waitedTooLong(options.queueTimeout(), 1);
-                }
-                if (slots.tryAcquire(Math.min(left, ABANDON_CHECK_MILLIS * 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                    return true;
-                }
-                if (abandoned.getAsBoolean()) {
-                    return false;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            queued.decrementAndGet();
-        }
+        return slots.acquire(() -> false);
     }
 
     private static int commonPrefix(int[] a, int[] b) {
@@ -541,7 +464,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public EngineStats stats() {
-        return new EngineStats(active.get(), queued.get(), sessions.count(), sessions.bytes(), sessions.evictions(),
+        return new EngineStats(active.get(), slots.queued(), sessions.count(), sessions.bytes(), sessions.evictions(),
                 tokensGenerated.get(), decodeNanos.get() / 1e9);
     }
 

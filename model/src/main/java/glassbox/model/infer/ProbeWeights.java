@@ -3,6 +3,8 @@ package glassbox.model.infer;
 import com.github.tjake.jlama.safetensors.WeightLoader;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 
+import glassbox.model.train.Kernels;
+
 /**
  * Plain float copies of the weights a trace needs: each layer's attention norm and query/key/value
  * and output projections (to recompute attention rows and what attention adds to the residual
@@ -71,32 +73,30 @@ record ProbeWeights(int layers, int heads, int kvHeads, int headDim, float ropeT
         return out;
     }
 
+    /** m · x for m {@code [out][in]}, on the trainer's Vector-API kernel. */
     static float[] matVec(float[][] m, float[] x) {
         float[] out = new float[m.length];
-        for (int r = 0; r < m.length; r++) {
-            float[] row = m[r];
-            float s = 0;
-            for (int c = 0; c < x.length; c++) {
-                s += row[c] * x[c];
-            }
-            out[r] = s;
-        }
+        Kernels.matVec(m, x, out);
         return out;
     }
 
     /** Hugging Face "rotate-half" RoPE on every head of {@code v}, in place. */
     void rope(float[] v, int position) {
         int half = headDim / 2;
+        float[] cos = new float[half];
+        float[] sin = new float[half];
+        for (int i = 0; i < half; i++) {   // the same angles for every head
+            double angle = position * Math.pow(ropeTheta, -2.0 * i / headDim);
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = (float) Math.sin(angle);
+        }
         for (int h = 0; h < v.length / headDim; h++) {
             int base = h * headDim;
             for (int i = 0; i < half; i++) {
-                double angle = position * Math.pow(ropeTheta, -2.0 * i / headDim);
-                float cos = (float) Math.cos(angle);
-                float sin = (float) Math.sin(angle);
                 float a = v[base + i];
                 float b = v[base + i + half];
-                v[base + i] = a * cos - b * sin;
-                v[base + i + half] = b * cos + a * sin;
+                v[base + i] = a * cos[i] - b * sin[i];
+                v[base + i + half] = b * cos[i] + a * sin[i];
             }
         }
     }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import glassbox.model.math.Softmax;
+
 /**
  * Chooses the next token from raw logits. The filters apply in this order (see
  * {@link SamplingParams#FILTER_ORDER}):
@@ -58,7 +60,7 @@ public final class Sampler {
         float t = params.isGreedy() ? 1f : params.temperature();
         // The model's distribution (after penalties and temperature): what probabilities and entropy report.
         int[] modelOrder = descendingOrder(adjusted);
-        double[] modelProbs = softmax(adjusted, adjusted[modelOrder[0]], t);
+        double[] modelProbs = Softmax.withTemperature(adjusted, adjusted[modelOrder[0]], t);
         double entropy = 0;
         for (double p : modelProbs) {
             if (p > 0) {
@@ -69,7 +71,7 @@ public final class Sampler {
         // Constraint stage: tokens that would break the constraint cannot be drawn.
         float[] constrained = allowed == null ? adjusted : constrain(adjusted, logits, allowed);
         int[] order = allowed == null ? modelOrder : descendingOrder(constrained);
-        double[] probs = allowed == null ? modelProbs : softmax(constrained, constrained[order[0]], t);
+        double[] probs = allowed == null ? modelProbs : Softmax.withTemperature(constrained, constrained[order[0]], t);
         int cut = allowed == null ? 0 : v - allowed.cardinality();
 
         // Truncation: count how many of the sorted candidates survive each filter.
@@ -139,25 +141,6 @@ public final class Sampler {
         candidates.sort((a, b) -> Float.compare(b.prob(), a.prob()));
         return new SamplingStep(chosen, (float) modelProbs[chosen], (float) Math.log(Math.max(modelProbs[chosen], Double.MIN_NORMAL)),
                 (float) entropy, (float) (probs[chosen] / keptMass), draw, keep, cut, List.copyOf(candidates));
-    }
-
-    /**
-     * exp((x - max) / t), normalised; minus infinity gives exactly 0. The difference is taken
-     * before dividing: with a tiny t, {@code x / t} alone overflows to infinity and
-     * {@code ∞ - ∞} is NaN, while {@code (x - max) / t} is 0 for the maximum and -∞ (probability 0)
-     * for the rest, so the distribution tends to greedy as it should.
-     */
-    private static double[] softmax(float[] x, float max, float t) {
-        double[] p = new double[x.length];
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            p[i] = x[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(((double) x[i] - max) / t);
-            sum += p[i];
-        }
-        for (int i = 0; i < x.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     /**

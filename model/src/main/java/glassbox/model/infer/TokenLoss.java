@@ -1,5 +1,7 @@
 package glassbox.model.infer;
 
+import glassbox.model.math.Softmax;
+
 /**
  * The language-modelling loss of a text under the model, token by token: the surprise
  * {@code -ln p(token | the tokens before it)} of every token after the first, their mean (the
@@ -31,11 +33,7 @@ public record TokenLoss(float[] losses, float[] probs, int[] best, float[] bestP
                 }
             }
             // log-sum-exp around the maximum: ln p(t) = z_t - max - ln Σ e^(z_j - max)
-            double total = 0;
-            for (float z : row) {
-                total += Math.exp(z - row[top]);
-            }
-            double logZ = Math.log(total);
+            double logZ = Softmax.logNormalizer(row, row[top]);
             double logP = row[tokens[i + 1]] - row[top] - logZ;
             losses[i] = (float) -logP;
             probs[i] = (float) Math.exp(logP);

@@ -4,18 +4,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+
+import glassbox.model.infer.constraint.TokenSource;
+import glassbox.model.math.Softmax;
+import glassbox.model.tokenizer.BpeTokenizer;
+import glassbox.model.train.Kernels;
 
 /**
  * Rebuilds attention rows and the logit lens from the residual stream jlama computes. For each
  * layer it keeps every position's rotated key (recomputed from the captured layer input with the
  * same weights), so a query row is one softmax over the keys so far: the same arithmetic as the
- * model, done a second time in plain Java only when a trace asks for it. With {@code residual}
- * on it also keeps every position's value vectors and rebuilds what attention adds to the residual
+ * model, done a second time (on the trainer's Vector-API kernels) only when a trace asks for it.
+ * With {@code residual} on it also keeps every position's value vectors and rebuilds what attention adds to the residual
  * stream, so the stream can be read between a block's attention and its MLP (jlama runs both in
  * one call).
  */
 final class TraceRecorder implements LayerCapture {
     private final ProbeWeights w;
+    private final TraceOptions options;
+    private final BpeTokenizer tokenizer;
     private final int firstTracedPosition;
     private final int promptMatrixLimit;
     private final boolean lens;
@@ -42,6 +50,13 @@ final class TraceRecorder implements LayerCapture {
 
     /** With {@code residual}, attention rows must be recorded at every position (firstTracedPosition 0). */
     TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens, boolean residual) {
+        this(w, firstTracedPosition, promptMatrixLimit, lens, residual, TraceOptions.OFF, null);
+    }
+
+    private TraceRecorder(ProbeWeights w, int firstTracedPosition, int promptMatrixLimit, boolean lens, boolean residual,
+                          TraceOptions options, BpeTokenizer tokenizer) {
+        this.options = options;
+        this.tokenizer = tokenizer;
         this.w = w;
         this.firstTracedPosition = firstTracedPosition;
         this.promptMatrixLimit = promptMatrixLimit;
@@ -50,10 +65,64 @@ final class TraceRecorder implements LayerCapture {
         if (residual && firstTracedPosition != 0) {
             throw new IllegalArgumentException("the residual stream needs attention rows at every position");
         }
-        for (int l = 0; l < w.layers(); l++) {
+        for (int l = 0; w != null && l < w.layers(); l++) {
             keys.add(new ArrayList<>());
             values.add(new ArrayList<>());
         }
+    }
+
+    /**
+     * The recorder of one generation. Attention rows are kept for the prompt matrix (its first
+     * {@link TraceOptions#MAX_PROMPT_ATTENTION_TOKENS} positions) and from the last prompt position
+     * on; the probe weights are loaded only when attention or the lens is asked for.
+     */
+    static TraceRecorder forGeneration(TraceOptions options, Supplier<ProbeWeights> probe, int promptLength, BpeTokenizer tokenizer) {
+        ProbeWeights w = options.needsCapture() ? probe.get() : null;
+        int matrixRows = options.attention() ? Math.min(promptLength, TraceOptions.MAX_PROMPT_ATTENTION_TOKENS) : 0;
+        return new TraceRecorder(w, promptLength - 1, matrixRows, options.logitLens(), false, options, tokenizer);
+    }
+
+    /** What to hand the model during forward passes: this recorder, or null when nothing is recomputed (the fast path). */
+    LayerCapture capture() {
+        return w == null ? null : this;
+    }
+
+    /**
+     * The trace of generated token {@code index} at {@code position}: the sampler's step and
+     * candidates, and, when asked for, the attention rows and logit lens of the position that
+     * predicted it.
+     */
+    TokenTrace tokenTrace(int index, int position, SamplingStep step, TokenSource source, long micros) {
+        List<CandidateTrace> candidates = new ArrayList<>();
+        // The sampler lists the top candidates (plus, under a constraint, the best allowed ones).
+        for (Candidate c : options.topCandidates() == 0 ? List.<Candidate>of() : step.candidates()) {
+            candidates.add(new CandidateTrace(c.id(), tokenizer.tokenText(c.id()), c.logit(), c.prob(), c.allowed(), c.keptByTopK(),
+                    c.keptByTopP(), c.keptByMinP()));
+        }
+        float[][][] rows = options.attention() ? attentionAt(position - 1) : null;
+        List<LensLayer> lensLayers = options.logitLens() ? lensAt(position - 1, TraceOptions.LENS_TOP, tokenizer::tokenText) : null;
+        int id = step.tokenId();
+        return new TokenTrace(index, position, id, tokenizer.tokenText(id), tokenizer.unsignedBytes(id), step.prob(), step.logprob(),
+                step.entropy(), step.sampledProb(), Double.isNaN(step.draw()) ? null : step.draw(), step.survivors(), candidates, micros,
+                rows, lensLayers, step.constraintCut(), source);
+    }
+
+    /** [layer][head][query][key] over the prompt's first {@code promptMatrixLimit} positions; null when attention is not traced. */
+    float[][][][] promptAttention() {
+        if (!options.attention() || promptMatrixLimit == 0) {
+            return null;
+        }
+        float[][][] first = attentionAt(0);
+        float[][][][] out = new float[first.length][first[0].length][promptMatrixLimit][];
+        for (int q = 0; q < promptMatrixLimit; q++) {
+            float[][][] a = attentionAt(q);
+            for (int l = 0; l < a.length; l++) {
+                for (int h = 0; h < a[l].length; h++) {
+                    out[l][h][q] = a[l][h];
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -100,11 +169,7 @@ final class TraceRecorder implements LayerCapture {
         for (int h = 0; h < w.heads(); h++) {
             int kvBase = (h / group) * d;
             for (int j = 0; j < rows[h].length; j++) {
-                float p = rows[h][j];
-                float[] v = layerValues.get(j);
-                for (int i = 0; i < d; i++) {
-                    mixed[h * d + i] += p * v[kvBase + i];
-                }
+                Kernels.axpy(rows[h][j], layerValues.get(j), kvBase, mixed, h * d, d);
             }
         }
         float[] out = ProbeWeights.matVec(wo, mixed);
@@ -142,24 +207,10 @@ final class TraceRecorder implements LayerCapture {
         float[][] out = new float[w.heads()][pos + 1];
         for (int h = 0; h < w.heads(); h++) {
             int kvBase = (h / group) * d;
-            float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j <= pos; j++) {
-                float[] k = layerKeys.get(j);
-                float s = 0;
-                for (int i = 0; i < d; i++) {
-                    s += q[h * d + i] * k[kvBase + i];
-                }
-                out[h][j] = s * scale;
-                max = Math.max(max, out[h][j]);
+                out[h][j] = Kernels.dot(q, h * d, layerKeys.get(j), kvBase, d);
             }
-            double sum = 0;
-            for (int j = 0; j <= pos; j++) {
-                out[h][j] = (float) Math.exp(out[h][j] - max);
-                sum += out[h][j];
-            }
-            for (int j = 0; j <= pos; j++) {
-                out[h][j] /= (float) sum;
-            }
+            Softmax.inPlace(out[h], 0, pos + 1, scale);
         }
         return out;
     }

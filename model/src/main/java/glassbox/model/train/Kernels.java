@@ -1,6 +1,7 @@
 package glassbox.model.train;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -162,5 +163,43 @@ public final class Kernels {
     /** Sum of squares of x[xo..xo+n). */
     public static float sumOfSquares(float[] x, int xo, int n) {
         return dot(x, xo, x, xo, n);
+    }
+
+    /**
+     * out[r] = m[r] · x for every row of {@code m} ({@code [rows][n]}, one array per row, as the
+     * engine's probe weights are kept): four rows per pass, so each vector of x is loaded once for
+     * four fused multiply-adds. The lanes are summed with {@code reduceLanes}, whose order may change
+     * once the JIT compiles it: fine for inspection, not for the trainer's bit-exact runs.
+     */
+    public static void matVec(float[][] m, float[] x, float[] out) {
+        int n = x.length;
+        int upper = S.loopBound(n);
+        int r = 0;
+        for (; r + 4 <= m.length; r += 4) {
+            float[] m0 = m[r], m1 = m[r + 1], m2 = m[r + 2], m3 = m[r + 3];
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            for (int i = 0; i < upper; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, i);
+                s0 = FloatVector.fromArray(S, m0, i).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, m1, i).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, m2, i).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, m3, i).fma(xv, s3);
+            }
+            float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+            float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int i = upper; i < n; i++) {
+                t0 = Math.fma(m0[i], x[i], t0);
+                t1 = Math.fma(m1[i], x[i], t1);
+                t2 = Math.fma(m2[i], x[i], t2);
+                t3 = Math.fma(m3[i], x[i], t3);
+            }
+            out[r] = t0;
+            out[r + 1] = t1;
+            out[r + 2] = t2;
+            out[r + 3] = t3;
+        }
+        for (; r < m.length; r++) {
+            out[r] = dot(m[r], 0, x, 0, n);
+        }
     }
 }

@@ -2,6 +2,8 @@ package glassbox.model.train;
 
 import java.util.Arrays;
 
+import glassbox.model.math.Softmax;
+
 /**
  * A Llama-style decoder with a hand-written forward and backward pass for a fixed batch shape
  * {@code B x T} ({@code M = B·T} rows). Follows Hugging Face's Llama semantics exactly
@@ -165,20 +167,10 @@ public final class Transformer {
                     java.util.Arrays.fill(logits, off, off + v, 0f);
                     continue;
                 }
-                float max = Float.NEGATIVE_INFINITY;
+                Softmax.inPlace(logits, off, v, 1f);
+                rowLoss[r] = -Math.log(Math.max(logits[off + t], 1e-30f));
                 for (int j = 0; j < v; j++) {
-                    max = Math.max(max, logits[off + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < v; j++) {
-                    float e = (float) Math.exp(logits[off + j] - max);
-                    logits[off + j] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                rowLoss[r] = -Math.log(Math.max(logits[off + t] * inv, 1e-30f));
-                for (int j = 0; j < v; j++) {
-                    logits[off + j] *= inv * invRows;   // softmax / counted rows ...
+                    logits[off + j] *= invRows;          // softmax / counted rows ...
                 }
                 logits[off + t] -= invRows;              // ... minus one-hot / counted rows
             }
@@ -262,20 +254,7 @@ public final class Transformer {
                 }
                 for (int t = 0; t < seq; t++) {
                     int row = pBase + t * seq;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int s = 0; s <= t; s++) {
-                        max = Math.max(max, pl[row + s] * scale);
-                    }
-                    float sum = 0f;
-                    for (int s = 0; s <= t; s++) {
-                        float e = (float) Math.exp(pl[row + s] * scale - max);
-                        pl[row + s] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int s = 0; s <= t; s++) {
-                        pl[row + s] *= inv;
-                    }
+                    Softmax.inPlace(pl, row, t + 1, scale);
                     Arrays.fill(pl, row + t + 1, row + seq, 0f);   // masked: exactly zero
                 }
                 for (int r0 = 0; r0 < seq; r0 += 4) {
@@ -460,19 +439,8 @@ public final class Transformer {
 
     /** Probabilities over the vocabulary for row {@code r} of the last forward pass (before crossEntropy). */
     public float[] probabilities(int r) {
-        float[] p = new float[v];
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < v; j++) {
-            max = Math.max(max, logits[r * v + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < v; j++) {
-            p[j] = (float) Math.exp(logits[r * v + j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < v; j++) {
-            p[j] /= (float) sum;
-        }
+        float[] p = java.util.Arrays.copyOfRange(logits, r * v, (r + 1) * v);
+        Softmax.inPlace(p);
         return p;
     }
 

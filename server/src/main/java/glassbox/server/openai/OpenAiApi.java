@@ -24,6 +24,8 @@ import glassbox.server.Services;
 import glassbox.server.Sha256;
 import glassbox.server.lab.TokenJson;
 import glassbox.server.lab.TraceStore;
+import glassbox.server.ops.MeteredListener;
+import glassbox.server.ops.Metrics;
 import glassbox.model.infer.constraint.GroundingIndex;
 import glassbox.model.infer.constraint.Passage;
 import glassbox.model.text.Sentences;
@@ -97,18 +99,23 @@ public final class OpenAiApi {
         // The slot is taken before any byte is sent, so "busy" is a plain 429 even for a stream.
         // A client that leaves while waiting leaves the queue; one that leaves a non-streamed answer stops it.
         BooleanSupplier gone = ClientConnection.gone(ctx);
+        long arrival = Metrics.arrival(ctx);
+        long waitStart = System.nanoTime();
         Engine.Slot slot = p.fallback() != null ? null : engine.acquire(gone);
+        if (slot != null) {
+            services.metrics().queueWait(System.nanoTime() - waitStart);
+        }
         if (p.fallback() == null && slot == null) {
             throw new ApiError(499, "invalid_request_error", "The client closed the connection while waiting for a slot.", null,
                     "client_closed_request", null);
         }
         try {
             if (s.stream()) {
-                stream(ctx, chat, s, p, r, traceId, slot);
+                stream(ctx, chat, s, p, r, traceId, slot, arrival);
             } else {
                 List<GenerationResult> results = new ArrayList<>();
                 for (int i = 0; i < s.n(); i++) {
-                    results.add(run(p, s, i, null, gone, slot));
+                    results.add(run(p, s, i, null, gone, slot, i == 0 ? arrival : -1));
                 }
                 store(traceId, model, s, p, results);
                 ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
@@ -212,7 +219,7 @@ public final class OpenAiApi {
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,
                                  glassbox.model.infer.GenerationListener listener, java.util.function.BooleanSupplier cancelled,
-                                 Engine.Slot slot) {
+                                 Engine.Slot slot, long arrival) {
         if (p.fallback() != null) {
             int[] ids = engine.tokenizer().encode(p.fallback());
             if (listener != null) {
@@ -222,13 +229,13 @@ public final class OpenAiApi {
         }
         GenerationRequest req = new GenerationRequest(p.ids(), p.maxTokens(), s.samplingFor(choice), s.stop(), Set.of(), s.traceOptions(),
                 choice == 0 ? p.sessionId() : null, p.grounding() == null ? null : p.grounding()::start);
-        GenerationResult r = engine.generate(req, listener, cancelled, slot);
+        GenerationResult r = engine.generate(req, new MeteredListener(listener, services.metrics(), arrival), cancelled, slot);
         services.metrics().generation(r.completionTokens(), r.decodeMillis());
         return r;
     }
 
-    private void stream(Context ctx, boolean chat, CompletionSettings s, PreparedPrompt p, Responses r, String traceId, Engine.Slot slot)
-            throws IOException {
+    private void stream(Context ctx, boolean chat, CompletionSettings s, PreparedPrompt p, Responses r, String traceId, Engine.Slot slot,
+                        long arrival) throws IOException {
         ctx.status(200);
         ctx.contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
@@ -244,7 +251,7 @@ public final class OpenAiApi {
                 }
                 GenerationResult res = run(p, s, choice, (text, tokens) ->
                         sse.data(chat ? r.chatDeltaChunk(choice, text, tokens, s) : r.completionChunk(choice, text, tokens, s, null)),
-                        sse::closed, slot);
+                        sse::closed, slot, choice == 0 ? arrival : -1);
                 results.add(res);
                 sse.data(chat ? r.chatFinishChunk(choice, res.finishReason(), s.includeUsage())
                         : r.completionChunk(choice, "", List.of(), s, res.finishReason()));
