@@ -29,7 +29,7 @@ public record Services(Engine engine, Course course, CourseIndex index, Tutor tu
         Engine engine = Engine.load(config.modelDir(),
                 new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes(),
                         config.queueTimeout()));
-        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES),
+        return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES, config.replicaId()),
                 new Metrics(), new PreparationPool(Runtime.getRuntime().availableProcessors(), PreparationPool.DEFAULT_QUEUE,
                 PreparationPool.DEFAULT_DEADLINE));
     }

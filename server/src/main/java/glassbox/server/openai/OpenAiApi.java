@@ -90,8 +90,8 @@ public final class OpenAiApi {
         String client = client(ctx);
         // tokenizing and retrieval run bounded (Services.preparation) before a generation slot is taken
         PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt));
-        String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
-        String traceId = TraceStore.newId();
+        String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.randomHex();
+        String traceId = services.traces().newId();
         ctx.header("X-Trace-Id", traceId);
         Responses r = new Responses(id, chat ? "chat.completion" : "text_completion", model, created(), fingerprint, engine.tokenizer());
         // The slot is taken before any byte is sent, so "busy" is a plain 429 even for a stream.
