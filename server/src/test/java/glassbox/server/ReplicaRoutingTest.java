@@ -79,4 +79,32 @@ class ReplicaRoutingTest {
         assertThat(again.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(Http.get(TestServer.url() + "/api/model").headers().firstValue("Set-Cookie")).isEmpty();
     }
+
+    @Test
+    void conversationsWithDifferentAffinityKeysDoNotShareACacheBehindOneProxyAddress() throws Exception {
+        String question = "What is a loss function? (" + TraceStore.randomHex() + ")";
+        String first = "{\"model\":\"course-tiny\",\"max_tokens\":6,\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":"
+                + Json.MAPPER.writeValueAsString(question) + "}]}";
+        JsonNode a = Http.json(postWithSession("learner-a", first));
+        String answer = a.get("choices").get(0).get("message").get("content").asText();
+        String second = "{\"model\":\"course-tiny\",\"max_tokens\":2,\"temperature\":0,\"messages\":["
+                + "{\"role\":\"user\",\"content\":" + Json.MAPPER.writeValueAsString(question) + "},"
+                + "{\"role\":\"assistant\",\"content\":" + Json.MAPPER.writeValueAsString(answer) + "},"
+                + "{\"role\":\"user\",\"content\":\"And why?\"}]}";
+        // the same address and question from another browser: no cache of learner a's turn
+        assertThat(cached(postWithSession("learner-b", second))).isZero();
+        // learner a's follow-up finds its cache
+        assertThat(cached(postWithSession("learner-a", second))).isGreaterThanOrEqualTo(a.get("usage").get("prompt_tokens").asInt());
+    }
+
+    private static HttpResponse<String> postWithSession(String session, String body) throws Exception {
+        return Http.CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestServer.url() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("X-Session-Id", session)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int cached(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).isEqualTo(200);
+        return Http.json(r).get("usage").get("prompt_tokens_details").get("cached_tokens").asInt();
+    }
 }

@@ -204,10 +204,17 @@ public final class OpenAiApi {
         return s.model() + "\u0000" + client + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
     }
 
-    /** Who is asking, as far as the server can tell: the remote address and a digest of the Authorization header. */
+    /**
+     * Who is asking, as far as the server can tell: the remote address, a digest of the Authorization
+     * header and the affinity key a load balancer hashes (the web app's {@code gb_session} cookie or
+     * an {@code X-Session-Id} header). Behind a balancer every learner has the proxy's address; the
+     * affinity key keeps their conversations' caches apart there too.
+     */
     private static String client(Context ctx) {
         String auth = ctx.header("Authorization");
-        return ctx.ip() + "\u0000" + (auth == null ? "" : HexFormat.of().formatHex(Sha256.of(auth)));
+        String affinity = ctx.header("X-Session-Id") + "\u0000" + ctx.cookie("gb_session");
+        return ctx.ip() + "\u0000" + (auth == null ? "" : HexFormat.of().formatHex(Sha256.of(auth))) + "\u0000"
+                + HexFormat.of().formatHex(Sha256.of(affinity));
     }
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,
