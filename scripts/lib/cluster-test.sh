@@ -2,7 +2,6 @@
 # Sourced by scripts/cluster (which defines URL, RUN_DIR, REPLICAS, start_replica, ...).
 # Every wait has a deadline and every request a --max-time, so a failure ends the run.
 
-TRACE_IDS=()
 CHECKS_FAILED=0
 
 pass() { echo "  ok    $*"; }
@@ -30,11 +29,11 @@ follow_up() {
     messages: [{role: "user", content: $q}, {role: "assistant", content: $a}, {role: "user", content: "And why does it matter?"}]}'
 }
 
-# The answer's trace id, remembered for the trace check.
+# The answer's trace id, remembered (in a file: callers run this in a subshell) for the trace check.
 answer_trace() {
   local id
   id="$(jq -r '.trace_id // empty' "$RUN_DIR/answer.json" 2>/dev/null || true)"
-  [ -n "$id" ] && TRACE_IDS+=("$id")
+  [ -z "$id" ] || echo "$id" >> "$RUN_DIR/trace-ids.txt"
   echo "$id"
 }
 
@@ -107,8 +106,10 @@ check_sticky_follow_ups() {
 
 check_traces_open() {
   step "every trace id returned through nginx opens"
-  local id api page opened=0
-  for id in "${TRACE_IDS[@]}"; do
+  local id api page opened=0 ids=()
+  [ -f "$RUN_DIR/trace-ids.txt" ] && mapfile -t ids < "$RUN_DIR/trace-ids.txt"
+  rm -f "$RUN_DIR/trace-ids.txt"
+  for id in "${ids[@]}"; do
     api="$(curl -sS --max-time 10 -o "$RUN_DIR/trace.json" -w '%{http_code}' "$URL/api/traces/$id" || echo 000)"
     page="$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$URL/inspect/$id" || echo 000)"
     if [ "$api" = 200 ] && [ "$(jq -r .id "$RUN_DIR/trace.json")" = "$id" ] && [ "$page" = 200 ]; then
@@ -117,10 +118,11 @@ check_traces_open() {
       fail "$id: /api/traces HTTP $api, /inspect HTTP $page"
     fi
   done
-  if [ "${#TRACE_IDS[@]}" -gt 0 ] && [ "$opened" -eq "${#TRACE_IDS[@]}" ]; then
-    pass "$opened of ${#TRACE_IDS[@]} traces open (api and inspector page)"
+  if [ "${#ids[@]}" -eq 0 ]; then
+    fail "no trace ids were collected"
+  elif [ "$opened" -eq "${#ids[@]}" ]; then
+    pass "$opened of ${#ids[@]} traces open (api and inspector page)"
   fi
-  TRACE_IDS=()
 }
 
 # Token ids the stream may not end on, so it lasts long enough to be cut.
@@ -134,9 +136,10 @@ check_failover() {
   local session="learner-1" stream_body out="$RUN_DIR/stream.out" rc_file="$RUN_DIR/stream.rc" deadline victim n pid
   stream_body="$(jq -nc --argjson bias "$(no_end_bias)" '{model: "course-tiny", stream: true, n: 3, max_tokens: 440,
     temperature: 1, seed: 5, logit_bias: $bias, messages: [{role: "user", content: "Tell me everything."}]}')"
-  rm -f "$out" "$rc_file"
-  ( curl -sS -N --max-time 60 -H 'Content-Type: application/json' -H "X-Session-Id: $session" -d "$stream_body" \
-      "$URL/v1/chat/completions" > "$out" 2> "$RUN_DIR/stream.err"; echo $? > "$rc_file" ) &
+  rm -f "$out" "$rc_file" "$RUN_DIR/stream.end"
+  ( rc=0; curl -sS -N --max-time 60 -H 'Content-Type: application/json' -H "X-Session-Id: $session" -d "$stream_body" \
+      "$URL/v1/chat/completions" > "$out" 2> "$RUN_DIR/stream.err" || rc=$?
+    now > "$RUN_DIR/stream.end"; echo "$rc" > "$rc_file" ) &
   deadline=$((SECONDS + 30))
   until [ "$(grep -c '^data: ' "$out" 2>/dev/null || true)" -ge 5 ]; do
     [ ! -f "$rc_file" ] && [ "$SECONDS" -lt "$deadline" ] || { fail "the stream did not start (HTTP error or 30 s)"; cat "$out" "$RUN_DIR/stream.err"; return; }
@@ -175,7 +178,8 @@ check_failover() {
   elif grep -q '^data: \[DONE\]' "$out"; then
     fail "the stream finished before the kill (make it longer); nothing was tested"
   elif [ "$(cat "$rc_file")" != 0 ]; then
-    pass "the cut stream ended $(elapsed "$t_kill") s after the kill without [DONE]: curl exit $(cat "$rc_file") ($(tr -d '\n' < "$RUN_DIR/stream.err"))"
+    local ended; ended="$(awk -v a="$t_kill" -v b="$(cat "$RUN_DIR/stream.end")" 'BEGIN { printf "%.2f", b - a }')"
+    pass "the cut stream ended ${ended} s after the kill without [DONE]: curl exit $(cat "$rc_file") ($(tr -d '\n' < "$RUN_DIR/stream.err"))"
   else
     fail "the cut stream ended like a complete one (curl exit 0, no [DONE])"
   fi
@@ -200,6 +204,8 @@ check_failover() {
 
 cluster_test() {
   local t0; t0="$(now)"
+  refuse_if_running
+  rm -f "$RUN_DIR"/*.json "$RUN_DIR"/*.txt "$RUN_DIR"/stream.* "$RUN_DIR"/*.log "$RUN_DIR"/curl.err
   find_nginx
   trap cluster_down EXIT
   cluster_up
