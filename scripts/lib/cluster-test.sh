@@ -169,6 +169,14 @@ check_failover() {
     [ "$code" = 200 ] && [ "$r" != "$victim" ] && ok=$((ok + 1))
   done
   if [ "$ok" -eq 5 ]; then pass "5 of 5 other sessions answered by the living replicas"; else fail "only $ok of 5 other sessions answered"; fi
+  # a trace link of the dead replica: an OpenAI-style 503 from nginx, not its HTML error page
+  local gone="trace-$victim-00000000000000000000"
+  code="$(curl -sS --max-time 5 -o "$RUN_DIR/trace.json" -w '%{http_code}' "$URL/api/traces/$gone" || true)"
+  if [ "$code" = 503 ] && [ "$(jq -r '.error.code' "$RUN_DIR/trace.json" 2>/dev/null)" = replica_unavailable ]; then
+    pass "a trace link to the dead $victim gets 503 replica_unavailable"
+  else
+    fail "a trace link to the dead $victim got HTTP $code: $(head -c 200 "$RUN_DIR/trace.json")"
+  fi
 
   # the stream that was running on the dead replica ends (no hang) and is visibly incomplete
   deadline=$((SECONDS + 10))
@@ -195,6 +203,8 @@ check_failover() {
     r="$(replica_of "$(answer_trace)")"
     if [ "$code" = 200 ] && [ "$r" = "$victim" ]; then
       pass "$session is served by $victim again"
+      code="$(curl -sS --max-time 5 -o "$RUN_DIR/trace.json" -w '%{http_code}' "$URL/api/traces/$gone" || true)"
+      if [ "$code" = 404 ]; then pass "its lost traces now get 404"; else fail "a lost trace of $victim got HTTP $code after its restart"; fi
       break
     fi
     [ "$SECONDS" -lt "$deadline" ] || { fail "$session not back on $victim 20 s after its restart (last: HTTP $code from '$r')"; break; }
