@@ -134,13 +134,17 @@ export function params() {
   return new URLSearchParams(location.search);
 }
 
-/** Parses a server-sent-event stream into JSON objects, stopping at [DONE]. */
+/**
+ * Parses a server-sent-event stream into JSON objects, stopping at [DONE]. Every Glassbox stream
+ * ends with [DONE], so a stream that ends without it was cut (e.g. a replica behind the load
+ * balancer stopped mid-answer, and the proxy could only close the connection): that is an error.
+ */
 export async function* sse(stream) {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   while (true) {
     const { value, done } = await reader.read();
-    if (done) return;
+    if (done) throw new Error('The answer was cut off: the connection closed before the server finished. Please ask again.');
     buffer += value;
     let cut;
     while ((cut = buffer.indexOf('\n\n')) >= 0) {

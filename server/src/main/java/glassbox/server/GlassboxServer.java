@@ -84,7 +84,10 @@ public final class GlassboxServer {
         new ModelLabApi(services).register(app);
         new TrainingLabApi(services, config.indexDir().toAbsolutePath().resolveSibling("corpus-stats.json"), config.promptsDir()).register(app);
         new glassbox.server.lab.TutorLabApi(services).register(app);
-        PAGES.forEach((path, file) -> app.get(path, ctx -> ctx.contentType("text/html; charset=utf-8").result(resource(file))));
+        PAGES.forEach((path, file) -> app.get(path, ctx -> {
+            AffinityCookie.ensure(ctx);
+            ctx.contentType("text/html; charset=utf-8").result(resource(file));
+        }));
         app.after(ctx -> services.metrics().request(ctx.endpointHandlerPath(), ctx.statusCode(), System.nanoTime() - Metrics.arrival(ctx)));
         registerErrors();
     }

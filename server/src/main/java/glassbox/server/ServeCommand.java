@@ -43,14 +43,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue-timeout", defaultValue = "30", description = "Seconds a request may wait for a slot; then 429 with Retry-After"
             + " (default: ${DEFAULT-VALUE}).")
     int queueTimeout;
+    @Option(names = "--replica-id", description = "This server's name among replicas behind a load balancer, put into trace ids"
+            + " (trace-<replica>-…) so the balancer can route inspector links to it; letters a-z and digits are kept (default: the host name).")
+    String replicaId;
     @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         String key = apiKey != null ? apiKey : System.getenv("GLASSBOX_API_KEY");
-        ServerConfig config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads,
-                allowedHosts, allowedOrigins, java.time.Duration.ofSeconds(Math.max(0, queueTimeout)));
+        ServerConfig config;
+        try {
+            config = new ServerConfig(host, port, model, course, index, prompts, key, cors, maxBody, slots, queue, threads,
+                    allowedHosts, allowedOrigins, java.time.Duration.ofSeconds(Math.max(0, queueTimeout)), replicaId);
+        } catch (IllegalArgumentException e) {
+            System.err.println("glassbox: " + e.getMessage());
+            return 2;
+        }
         try {
             GlassboxServer.checkPortFree(config);
         } catch (ServerStartException e) {

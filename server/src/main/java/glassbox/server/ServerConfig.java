@@ -16,10 +16,13 @@ import glassbox.model.infer.EngineOptions;
  * @param allowedHosts   host names accepted in {@code Host} besides the loopback names and the bound host
  * @param allowedOrigins origins accepted in {@code Origin} besides those of the accepted hosts and {@code corsOrigins}
  * @param queueTimeout   how long a request may wait for a generation slot before it gets 429
+ * @param replicaId      this server's name among replicas behind a load balancer, put into trace ids;
+ *                       null: the host name (see {@link ReplicaId#resolve})
  */
 public record ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
                            String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads,
-                           List<String> allowedHosts, List<String> allowedOrigins, Duration queueTimeout) {
+                           List<String> allowedHosts, List<String> allowedOrigins, Duration queueTimeout,
+                           String replicaId) {
     public static final long DEFAULT_MAX_BODY = 1L << 20;
 
     public ServerConfig {
@@ -34,6 +37,15 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         queueTimeout = queueTimeout == null ? EngineOptions.DEFAULT_QUEUE_TIMEOUT : queueTimeout;
+        replicaId = ReplicaId.resolve(replicaId);
+    }
+
+    /** The replica id taken from the host name. */
+    public ServerConfig(String host, int port, Path modelDir, Path courseDir, Path indexDir, Path promptsDir,
+                        String apiKey, List<String> corsOrigins, long maxBodyBytes, int slots, int queue, int threads,
+                        List<String> allowedHosts, List<String> allowedOrigins, Duration queueTimeout) {
+        this(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
+                allowedHosts, allowedOrigins, queueTimeout, null);
     }
 
     /** Without extra allowed hosts or origins: only loopback names and the bound host are accepted. */
@@ -51,26 +63,31 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
 
     public ServerConfig withApiKey(String key) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, key, corsOrigins, maxBodyBytes, slots, queue, threads,
-                allowedHosts, allowedOrigins, queueTimeout);
+                allowedHosts, allowedOrigins, queueTimeout, replicaId);
     }
 
     public ServerConfig withLimits(long bodyBytes, int newSlots, int newQueue) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, bodyBytes, newSlots, newQueue, threads,
-                allowedHosts, allowedOrigins, queueTimeout);
+                allowedHosts, allowedOrigins, queueTimeout, replicaId);
     }
 
     public ServerConfig withCors(List<String> origins) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, origins, maxBodyBytes, slots, queue, threads,
-                allowedHosts, allowedOrigins, queueTimeout);
+                allowedHosts, allowedOrigins, queueTimeout, replicaId);
     }
 
     public ServerConfig withAllowedHosts(List<String> hosts, List<String> origins) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
-                hosts, origins, queueTimeout);
+                hosts, origins, queueTimeout, replicaId);
     }
 
     public ServerConfig withQueueTimeout(Duration timeout) {
         return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
-                allowedHosts, allowedOrigins, timeout);
+                allowedHosts, allowedOrigins, timeout, replicaId);
+    }
+
+    public ServerConfig withReplicaId(String id) {
+        return new ServerConfig(host, port, modelDir, courseDir, indexDir, promptsDir, apiKey, corsOrigins, maxBodyBytes, slots, queue, threads,
+                allowedHosts, allowedOrigins, queueTimeout, id);
     }
 }

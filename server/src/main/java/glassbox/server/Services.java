@@ -29,7 +29,7 @@ public record Services(Engine engine, Course course, CourseIndex index, Tutor tu
         Engine engine = Engine.load(config.modelDir(),
                 new EngineOptions(config.threads(), config.slots(), config.queue(), EngineOptions.defaults().kvBudgetBytes(),
                         config.queueTimeout()));
-        TraceStore traces = new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES);
+        TraceStore traces = new TraceStore(TraceStore.DEFAULT_BUDGET_BYTES, config.replicaId());
         return new Services(engine, course, index, new Tutor(index, prompts, engine.tokenizer()), traces,
                 new Metrics(engine::stats, traces), new PreparationPool(Runtime.getRuntime().availableProcessors(), PreparationPool.DEFAULT_QUEUE,
                 PreparationPool.DEFAULT_DEADLINE));

@@ -6,9 +6,13 @@ import java.util.List;
 /**
  * One real server for the whole test run: the committed default model, the course, a fresh
  * index under target/, on a free port. Started on first use, stopped when the JVM exits.
+ * With the system property {@value #BASE_URL_PROPERTY} set (e.g. {@code http://127.0.0.1:9300},
+ * the load balancer that {@code ./scripts/cluster test} starts), {@link #url()} names that server
+ * instead and none is started; tests that only talk HTTP then run against it.
  */
 public final class TestServer {
     public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    public static final String BASE_URL_PROPERTY = "glassbox.test.baseUrl";
     private static GlassboxServer server;
 
     private TestServer() {
@@ -31,7 +35,8 @@ public final class TestServer {
     }
 
     public static String url() throws Exception {
-        return get().url();
+        String external = System.getProperty(BASE_URL_PROPERTY, "");
+        return external.isBlank() ? get().url() : external.replaceAll("/+$", "");
     }
 
     public static Services services() throws Exception {

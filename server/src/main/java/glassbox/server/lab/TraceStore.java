@@ -11,6 +11,8 @@ import java.util.UUID;
  * answer after it was streamed. A trace is whatever JSON-ready object the API built. The store is
  * bounded by the bytes its traces hold (estimated), not by their count: one traced request with
  * attention over many tokens can hold a hundred megabytes. The newest trace is always kept.
+ * Ids name the replica that made them, {@code trace-<replica>-<20 hex digits>}, so a load balancer
+ * can route {@code /api/traces/{id}} back to the one process that holds the trace.
  */
 public final class TraceStore {
     public static final long DEFAULT_BUDGET_BYTES = 256L << 20;
@@ -19,15 +21,31 @@ public final class TraceStore {
     }
 
     private final long budgetBytes;
+    private final String replicaId;
     private final Map<String, Entry> traces = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
-    public TraceStore(long budgetBytes) {
+    /** @param replicaId this server's name among replicas, {@code [a-z0-9]+} (see {@code ReplicaId}) */
+    public TraceStore(long budgetBytes, String replicaId) {
+        if (!replicaId.matches("[a-z0-9]+")) {
+            throw new IllegalArgumentException("a replica id is [a-z0-9]+, got '" + replicaId + "'");
+        }
         this.budgetBytes = budgetBytes;
+        this.replicaId = replicaId;
     }
 
-    public static String newId() {
-        return "trace-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    /** A new trace id, {@code trace-<replica>-<20 hex digits>}. */
+    public String newId() {
+        return "trace-" + replicaId + "-" + randomHex();
+    }
+
+    /** 20 random hex digits (80 bits), the unique part of trace and completion ids. */
+    public static String randomHex() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    public String replicaId() {
+        return replicaId;
     }
 
     public void put(String id, Object trace) {

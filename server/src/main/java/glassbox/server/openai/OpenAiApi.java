@@ -92,8 +92,8 @@ public final class OpenAiApi {
         String client = client(ctx);
         // tokenizing and retrieval run bounded (Services.preparation) before a generation slot is taken
         PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt));
-        String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
-        String traceId = TraceStore.newId();
+        String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.randomHex();
+        String traceId = services.traces().newId();
         ctx.header("X-Trace-Id", traceId);
         Responses r = new Responses(id, chat ? "chat.completion" : "text_completion", model, created(), fingerprint, engine.tokenizer());
         // The slot is taken before any byte is sent, so "busy" is a plain 429 even for a stream.
@@ -211,10 +211,17 @@ public final class OpenAiApi {
         return s.model() + "\u0000" + client + "\u0000" + (s.user() == null ? "" : s.user()) + "\u0000" + first;
     }
 
-    /** Who is asking, as far as the server can tell: the remote address and a digest of the Authorization header. */
+    /**
+     * Who is asking, as far as the server can tell: the remote address, a digest of the Authorization
+     * header and the affinity key a load balancer hashes (the web app's {@code gb_session} cookie or
+     * an {@code X-Session-Id} header). Behind a balancer every learner has the proxy's address; the
+     * affinity key keeps their conversations' caches apart there too.
+     */
     private static String client(Context ctx) {
         String auth = ctx.header("Authorization");
-        return ctx.ip() + "\u0000" + (auth == null ? "" : HexFormat.of().formatHex(Sha256.of(auth)));
+        String affinity = ctx.header("X-Session-Id") + "\u0000" + ctx.cookie("gb_session");
+        return ctx.ip() + "\u0000" + (auth == null ? "" : HexFormat.of().formatHex(Sha256.of(auth))) + "\u0000"
+                + HexFormat.of().formatHex(Sha256.of(affinity));
     }
 
     private GenerationResult run(PreparedPrompt p, CompletionSettings s, int choice,

@@ -30,7 +30,7 @@ class TraceStoreTest {
     @Test
     void theStoreKeepsTracesWithinItsByteBudgetNewestFirst() {
         long one = ObjectSize.of(trace(6, 8, 500, 10));
-        TraceStore store = new TraceStore(3 * one + one / 2);
+        TraceStore store = new TraceStore(3 * one + one / 2, "t");
         for (int i = 0; i < 10; i++) {
             store.put("t" + i, trace(6, 8, 500, 10));
             assertThat(store.bytes()).isLessThanOrEqualTo(store.budgetBytes());
@@ -42,7 +42,7 @@ class TraceStoreTest {
 
     @Test
     void aTraceLargerThanTheBudgetIsKeptAloneSoItsAnswerCanStillBeInspected() {
-        TraceStore store = new TraceStore(1024);
+        TraceStore store = new TraceStore(1024, "t");
         store.put("small", Map.of("id", "small"));
         store.put("big", trace(6, 8, 500, 10));
         assertThat(store.get("big")).isPresent();

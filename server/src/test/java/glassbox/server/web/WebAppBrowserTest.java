@@ -242,6 +242,32 @@ class WebAppBrowserTest {
         }
     }
 
+    /**
+     * Behind a load balancer, a replica that dies mid-answer leaves a stream without its closing
+     * [DONE]. The page passes the real answer's first event through and then ends the stream, as a
+     * proxy would: the chat must say the answer was cut off instead of showing it as finished.
+     */
+    @Test
+    void aStreamThatEndsBeforeDoneIsShownAsCutOff() {
+        driver.get(base + "/");
+        WebElement q = waitUp(10).until(ExpectedConditions.elementToBeClickable(By.id("question")));
+        js("""
+                const realFetch = window.fetch;
+                window.fetch = async (url, init) => {
+                  const res = await realFetch(url, init);
+                  if (!String(url).includes('/v1/chat/completions')) return res;
+                  const text = await res.text();
+                  const firstEvent = text.slice(0, text.indexOf('\\n\\n') + 2);
+                  const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(firstEvent)); c.close(); } });
+                  return new Response(body, { status: res.status, headers: res.headers });
+                };""");
+        q.sendKeys("What is a neuron?");
+        driver.findElement(By.id("send")).click();
+        WebElement error = waitUp(60).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".msg.assistant .error")));
+        assertThat(error.getText()).contains("cut off");
+        assertThat(driver.findElements(By.cssSelector(".inspect-link"))).isEmpty();
+    }
+
     @Test
     void aMissingTraceShowsAClearMessage() {
         driver.get(base + "/inspect/trace-that-is-gone");
