@@ -86,10 +86,12 @@ public final class OpenAiApi {
         CompletionSettings s = CompletionSettings.parse(f, chat, engine.info().vocabSize());
         List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
         String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
+        ChatTools tools = chat ? ChatTools.parse(f) : ChatTools.NONE;
+        ResponseFormat format = chat ? ResponseFormat.parse(f.node(ResponseFormat.PARAM)) : ResponseFormat.TEXT;
         String model = knownModel(s.model());
         String client = client(ctx);
         // tokenizing and retrieval run bounded (Services.preparation) before a generation slot is taken
-        PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt));
+        PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt, tools));
         String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.newId().substring(6);
         String traceId = TraceStore.newId();
         ctx.header("X-Trace-Id", traceId);
@@ -128,7 +130,8 @@ public final class OpenAiApi {
         return model.equals(TUTOR) ? p.citations() : null;
     }
 
-    private PreparedPrompt prepare(String model, CompletionSettings s, String client, List<ChatFormat.Message> messages, String prompt) {
+    private PreparedPrompt prepare(String model, CompletionSettings s, String client, List<ChatFormat.Message> messages, String prompt,
+                                   ChatTools tools) {
         int ctxLen = engine.info().contextLength();
         if (s.maxTokens() != null && s.maxTokens() >= ctxLen) {
             // No prompt fits beside it: refused before retrieval or tokenizing, whatever the prompt.
@@ -142,7 +145,7 @@ public final class OpenAiApi {
             if (!tp.answered()) {
                 return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null);
             }
-            int[] ids = ChatFormat.encode(engine.tokenizer(), tp.messages(), true);
+            int[] ids = ChatFormat.encode(engine.tokenizer(), tp.messages(), tools.described(), true);
             return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation), tp.citations(),
                     null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations(), lastQuestion(conversation)));
         }
@@ -151,7 +154,7 @@ public final class OpenAiApi {
                     + model + " generates freely (leave grounding out or use \"off\").", "grounding", "invalid_value");
         }
         int[] ids = messages.isEmpty() ? engine.tokenizer().encode(prompt)
-                : ChatFormat.encode(engine.tokenizer(), messages, true);
+                : ChatFormat.encode(engine.tokenizer(), messages, tools.described(), true);
         if (ids.length == 0) {
             throw ApiError.invalid("The prompt is empty.", "prompt");
         }
