@@ -88,4 +88,21 @@ class ToolRequestTest {
         JsonNode auto = Http.json(Http.post(TestServer.url() + CHAT, withTools.replace("\"tool_choice\":\"none\",", "")));
         assertThat(auto.at("/usage/prompt_tokens").asInt()).isGreaterThan(promptA);
     }
+
+    @Test
+    void aSchemaKeywordDecodingCannotEnforceIsA400NamingIt() throws Exception {
+        String format = "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a\",\"schema\":"
+                + "{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]+$\"}}}}}";
+        var r = Http.post(TestServer.url() + CHAT, body(format));
+        ErrorsTest.assertError(r, 400, "response_format");
+        assertThat(Http.json(r).at("/error/message").asText()).contains("'pattern'");
+        String tools = "\"tools\":[" + TOOL + ",{\"type\":\"function\",\"function\":{\"name\":\"g\",\"parameters\":"
+                + "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"multipleOf\":2}}}}}]";
+        // Refused whatever tool_choice says: a schema is never half-applied.
+        for (String choice : new String[] {"", ",\"tool_choice\":\"none\"", ",\"tool_choice\":\"required\""}) {
+            var t = Http.post(TestServer.url() + CHAT, body(tools + choice));
+            ErrorsTest.assertError(t, 400, "tools[1].function.parameters");
+            assertThat(Http.json(t).at("/error/message").asText()).contains("'multipleOf'");
+        }
+    }
 }
