@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.server.ApiError;
@@ -125,9 +126,30 @@ record ChatTools(List<Function> tools, Choice choice, String named) {
                 throw Fields.wrongType(where + ".function.parameters", "an object (a JSON schema)", parameters);
             }
             ff.bool("strict", false);
-            out.add(new Function(name, description, parameters == null ? JsonNodeFactory.instance.objectNode() : parameters));
+            out.add(new Function(name, description, objectSchema(parameters, where + ".function.parameters")));
         }
         return out;
+    }
+
+    /**
+     * Arguments are always an object: no parameters means none ({@code {}}, as OpenAI reads it), a
+     * schema without a type is an object schema, and any other type is a 400.
+     */
+    private static JsonNode objectSchema(JsonNode parameters, String where) {
+        if (parameters == null) {
+            ObjectNode none = JsonNodeFactory.instance.objectNode().put("type", "object");
+            none.putObject("properties");
+            return none.put("additionalProperties", false);
+        }
+        JsonNode type = parameters.get("type");
+        if (type == null) {
+            return ((ObjectNode) parameters.deepCopy()).put("type", "object");
+        }
+        if (!type.isTextual() || !type.asText().equals("object")) {
+            throw ApiError.invalid("'" + where + "' must be a JSON schema of type \"object\" (a call's arguments are an object), got type "
+                    + type + ".", where, "invalid_value");
+        }
+        return parameters;
     }
 
     /** The tools as the chat format's tools line describes them to the model. */

@@ -54,7 +54,7 @@ record ToolCallText(String content, String name, String arguments, boolean compl
     static ToolCallText call(String content, String json) {
         try {
             JsonNode n = Json.MAPPER.readTree(json);
-            if (n != null && n.path("name").isTextual() && n.path("arguments").isObject()) {
+            if (n != null && n.path("name").isTextual() && n.has("arguments")) {
                 return new ToolCallText(content, n.get("name").asText(), n.get("arguments").toString(), true);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

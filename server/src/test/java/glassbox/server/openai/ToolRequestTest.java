@@ -40,6 +40,7 @@ class ToolRequestTest {
             "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":\"x\"}}]|tools[0].function.parameters",
             "\"tools\":[" + "{\"type\":\"function\",\"function\":{\"name\":\"f\"}},{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]|tools[1].function.name",
             "\"tool_choice\":\"required\"|tool_choice",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"array\"}}}]|tools[0].function.parameters",
             "\"tool_choice\":\"always\"|tool_choice",
             "\"tool_choice\":3|tool_choice",
             "\"tools\":[" + TOOL + "],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"other\"}}|tool_choice",
