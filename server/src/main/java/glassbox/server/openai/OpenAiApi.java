@@ -147,7 +147,10 @@ public final class OpenAiApi {
             }
             List<ChatFormat.Message> conversation = messages.isEmpty() ? List.of(new ChatFormat.Message("user", prompt)) : messages;
             int answer = s.maxTokens() != null ? s.maxTokens() : DEFAULT_TUTOR_MAX_TOKENS;
-            TutorPrompt tp = services.tutor().prepare(conversation, Math.max(1, ctxLen - answer));
+            // The tools' system line takes room beside the passages.
+            ChatFormat.Message toolsLine = ChatFormat.toolsMessage(tools.described());
+            int toolTokens = toolsLine == null ? 0 : engine.tokenizer().encode(toolsLine.content()).length + 2;
+            TutorPrompt tp = services.tutor().prepare(conversation, Math.max(1, ctxLen - answer - toolTokens));
             if (!tp.answered() && !rules.forced()) {
                 return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null, null, false);
             }

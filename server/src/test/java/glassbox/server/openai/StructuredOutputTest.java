@@ -106,4 +106,19 @@ class StructuredOutputTest {
         assertThat(call.at("/choices/0/message/tool_calls").isArray()).as(call.toString()).isTrue();
         assertThat(call.at("/choices/0/message/content").isNull()).isTrue();
     }
+
+    @Test
+    void theTutorLeavesRoomForTheToolsLine() throws Exception {
+        String description = "Searches every lesson of the course for passages about the query and returns them numbered. ".repeat(1);
+        StringBuilder tools = new StringBuilder();
+        for (String name : List.of("search_course", "open_lesson", "list_lessons")) {
+            tools.append(tools.isEmpty() ? "" : ",").append("{\"type\":\"function\",\"function\":{\"name\":\"").append(name)
+                    .append("\",\"description\":\"").append(description).append("\"}}");
+        }
+        // max_tokens at the tutor's default: the passages shrink to fit the tools line, rather than the request failing.
+        JsonNode r = chat(OpenAiApi.TUTOR, "\"max_completion_tokens\":160,\"tools\":[" + tools + "],\"tool_choice\":\"auto\"");
+        int contextLength = TestServer.services().engine().info().contextLength();
+        assertThat(r.at("/usage/prompt_tokens").asInt() + 160).isLessThanOrEqualTo(contextLength);
+        assertThat(r.get("citations")).isNotEmpty();
+    }
 }
