@@ -12,6 +12,14 @@ for (const [k, v] of new URLSearchParams(location.hash.slice(1))) {
 }
 let trace, choice, tokens;
 
+// What a constraint cut is called, by the kind the trace names (older traces only say grounding).
+const CONSTRAINTS = {
+  grounding: { label: 'grounding', why: 'the answer may only copy from the passages' },
+  json: { label: 'JSON schema', why: 'the answer must stay a prefix of JSON valid for the response_format schema' },
+  tool_call: { label: 'tool call', why: 'after <|tool_call|> the answer must stay a prefix of a valid call to one of the tools' },
+};
+const constraintKind = () => trace.constraint || (trace.grounding ? 'grounding' : null);
+
 app.append(el('h1', { text: 'Inspector' }), el('p', { class: 'loading', id: 'status', text: 'Loading trace…' }));
 load();
 
@@ -42,6 +50,8 @@ function render() {
     el('div', {}, el('strong', { text: trace.model }), ` · temperature ${s.temperature} · top-k ${s.top_k || 'off'} · top-p ${s.top_p} · min-p ${s.min_p || 'off'} · seed ${s.seed}`),
     el('div', { class: 'muted', text: `Filters apply in this order: ${trace.filter_order.join(' → ')}` }),
     trace.grounding ? el('div', { class: 'muted', text: `Grounded decoding: the answer may only copy sentences from the ${(trace.grounding.passages || []).length} retrieved passages (citation markers aside).` }) : null,
+    constraintKind() === 'json' ? el('div', { class: 'muted', id: 'constraint-summary', text: 'Structured output: every token had to keep the answer a prefix of JSON valid for the request’s schema.' }) : null,
+    constraintKind() === 'tool_call' ? el('div', { class: 'muted', id: 'constraint-summary', text: 'Tool call: once the model wrote <|tool_call|> (forced when tool_choice is required), every token had to keep the call valid for a tool’s parameters.' }) : null,
     el('div', { class: 'muted', text: `${trace.prompt_tokens.length} prompt tokens (${choice.cached_tokens} reused from the KV cache), ${choice.tokens.length} generated · prefill ${choice.prefill_ms.toFixed(1)} ms · decode ${choice.decode_ms.toFixed(1)} ms · finish: ${choice.finish_reason}` }));
   const answerChips = el('div', { class: 'chips', id: 'answer-tokens', role: 'listbox', 'aria-label': 'Generated tokens' },
     choice.tokens.map((t, i) => el('span', {
@@ -77,25 +87,27 @@ function candidatesCard() {
   const t = choice.tokens[state.token];
   const bars = el('div', { class: 'bars', id: 'candidate-bars' });
   const max = Math.max(...t.candidates.map(c => c.prob), 1e-9);
-  let groundingCuts = 0;
+  const kind = CONSTRAINTS[constraintKind()] || CONSTRAINTS.grounding;
+  const cutBy = `cut by ${kind.label}`;
+  let constraintCuts = 0;
   for (const c of t.candidates) {
     const chosen = c.id === t.id;
-    const allowed = c.allowed !== false; // false: the grounding constraint removed it (prob is from before the cut)
+    const allowed = c.allowed !== false; // false: the constraint removed it (prob is from before the cut)
     const survived = allowed && c.top_k && c.top_p && c.min_p;
-    const why = !allowed ? 'cut by grounding' : !c.top_k ? 'cut by top-k' : !c.top_p ? 'cut by top-p' : !c.min_p ? 'cut by min-p' : 'kept';
-    if (!allowed) groundingCuts++;
+    const why = !allowed ? cutBy : !c.top_k ? 'cut by top-k' : !c.top_p ? 'cut by top-p' : !c.min_p ? 'cut by min-p' : 'kept';
+    if (!allowed) constraintCuts++;
     bars.append(el('span', { class: 'tok', title: `id ${c.id} · logit ${c.logit.toFixed(2)}`, text: visible(c.text) }),
       el('div', { class: 'bar-cell' },
-        el('div', { class: `bar${chosen ? ' chosen' : !allowed ? ' cut grounding' : survived ? '' : ' cut'}`, style: `width:${(100 * c.prob / max).toFixed(1)}%`,
+        el('div', { class: `bar${chosen ? ' chosen' : !allowed ? ` cut constraint ${constraintKind() || 'grounding'}` : survived ? '' : ' cut'}`, style: `width:${(100 * c.prob / max).toFixed(1)}%`,
           title: `${why}${chosen ? ' · drawn' : ''}`, 'data-survived': survived }),
-        allowed ? null : el('span', { class: 'grounding-cut', text: 'cut by grounding' })),
+        allowed ? null : el('span', { class: `constraint-cut ${constraintKind() || 'grounding'}-cut`, text: cutBy })),
       el('span', { text: pct(c.prob) }));
   }
   const cut = t.constraint_cut || 0;
   return el('section', { class: 'card', 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h', text: `Choosing token ${state.token + 1}: “${visible(t.text)}”` }),
-    el('p', { class: 'muted', text: `p ${pct(t.prob)} · logprob ${t.logprob.toFixed(3)} · entropy ${t.entropy.toFixed(2)} nats · ${t.survivors} candidates survived the filters${cut > 0 ? ` · grounding cut ${cut} token${cut === 1 ? '' : 's'}` : ''} · random draw ${t.draw === null ? 'none (greedy)' : t.draw.toFixed(4)} · ${(t.micros / 1000).toFixed(2)} ms` }),
+    el('p', { class: 'muted', text: `p ${pct(t.prob)} · logprob ${t.logprob.toFixed(3)} · entropy ${t.entropy.toFixed(2)} nats · ${t.survivors} candidates survived the filters${cut > 0 ? ` · ${kind.label} cut ${cut} token${cut === 1 ? '' : 's'}` : ''} · random draw ${t.draw === null ? 'none (greedy)' : t.draw.toFixed(4)} · ${(t.micros / 1000).toFixed(2)} ms` }),
     bars, el('p', { class: 'muted', text: 'Green: drawn. Blue: survived top-k, top-p and min-p. Grey: cut.' }),
-    groundingCuts || trace.grounding ? el('p', { class: 'muted', text: 'Hatched and marked “cut by grounding”: removed by the grounding constraint (the answer may only copy from the passages); its bar shows the model’s probability before the cut.' }) : null);
+    constraintCuts || constraintKind() ? el('p', { class: 'muted', text: `Hatched and marked “${cutBy}”: removed by the ${kind.label} constraint (${kind.why}); its bar shows the model’s probability before the cut.` }) : null);
 }
 
 /** The passages a grounded answer may copy; the selected token's source range is marked in its passage. */

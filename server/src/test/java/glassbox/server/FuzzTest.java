@@ -104,9 +104,10 @@ class FuzzTest {
             "top_k", "min_p", "n", "stop", "seed", "logprobs", "top_logprobs", "stream", "stream_options", "logit_bias", "user", "trace",
             "grounding", "presence_penalty", "frequency_penalty", "repetition_penalty", "response_format", "text", "ids", "special", "chat",
             "k", "project", "layer", "top", "input", "encoding_format", "dimensions", "session", "merges",
-            "add_generation_prompt");
+            "add_generation_prompt", "tools", "tool_choice", "parallel_tool_calls");
     /** Keys that are not request fields but appear inside them. */
-    static final List<String> INNER_KEYS = List.of("role", "content", "type", "include_usage", "attention", "logit_lens", "json_schema");
+    static final List<String> INNER_KEYS = List.of("role", "content", "type", "include_usage", "attention", "logit_lens", "json_schema",
+            "schema", "strict", "name", "function", "parameters", "arguments", "tool_calls", "tool_call_id");
     /** Values that stay cheap where a number of tokens is asked for: refused, or at most a few tokens. */
     static final List<String> TOKEN_COUNTS = List.of("0", "-1", "1", "3", "2147483647", "2147483648", "18446744073709551616", "1e309", "1.5",
             "\"3\"", "null", "[]", "{}", "true");

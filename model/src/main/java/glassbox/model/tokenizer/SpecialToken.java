@@ -36,6 +36,7 @@ public enum SpecialToken {
             case "user" -> USER;
             case "assistant" -> ASSISTANT;
             case "context" -> CONTEXT;
+            case "tool" -> TOOL;
             default -> null;
         };
     }

@@ -88,10 +88,13 @@ public final class OpenAiApi {
         CompletionSettings s = CompletionSettings.parse(f, chat, engine.info().vocabSize());
         List<ChatFormat.Message> messages = chat ? ChatMessages.parse(f.node("messages")) : List.of();
         String prompt = chat ? null : CompletionPrompt.parse(f.node("prompt"));
+        ChatTools tools = chat ? ChatTools.parse(f) : ChatTools.NONE;
+        ResponseFormat format = chat ? ResponseFormat.parse(f.node(ResponseFormat.PARAM)) : ResponseFormat.TEXT;
+        OutputRules rules = OutputRules.of(format, tools);
         String model = knownModel(s.model());
         String client = client(ctx);
         // tokenizing and retrieval run bounded (Services.preparation) before a generation slot is taken
-        PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt));
+        PreparedPrompt p = services.preparation().run(() -> prepare(model, s, client, messages, prompt, tools, rules));
         String id = (chat ? "chatcmpl-" : "cmpl-") + TraceStore.randomHex();
         String traceId = services.traces().newId();
         ctx.header("X-Trace-Id", traceId);
@@ -118,7 +121,7 @@ public final class OpenAiApi {
                     results.add(run(p, s, i, null, gone, slot, i == 0 ? arrival : -1));
                 }
                 store(traceId, model, s, p, results);
-                ctx.json(chat ? r.chat(results, s, traceId, citations(model, p)) : r.completion(results, s, traceId));
+                ctx.json(chat ? r.chat(results, s, traceId, citations(model, p), p.toolCalls()) : r.completion(results, s, traceId));
             }
         } finally {
             if (slot != null) {
@@ -135,7 +138,8 @@ public final class OpenAiApi {
         return model.equals(TUTOR) ? p.citations() : null;
     }
 
-    private PreparedPrompt prepare(String model, CompletionSettings s, String client, List<ChatFormat.Message> messages, String prompt) {
+    private PreparedPrompt prepare(String model, CompletionSettings s, String client, List<ChatFormat.Message> messages, String prompt,
+                                   ChatTools tools, OutputRules rules) {
         int ctxLen = engine.info().contextLength();
         if (s.maxTokens() != null && s.maxTokens() >= ctxLen) {
             // No prompt fits beside it: refused before retrieval or tokenizing, whatever the prompt.
@@ -143,27 +147,42 @@ public final class OpenAiApi {
                     + s.maxTokens() + " tokens for the completion. Please reduce max_tokens.", "max_tokens", "context_length_exceeded");
         }
         if (model.equals(TUTOR)) {
+            if (rules.forced() && s.grounding() == CompletionSettings.Grounding.PASSAGES) {
+                throw ApiError.invalid("'grounding': \"passages\" and a JSON response_format or a forced tool call both decide every token; "
+                        + "leave grounding out (the " + rules.kind().traceName() + " constraint replaces it) or use \"off\".", "grounding",
+                        "invalid_value");
+            }
             List<ChatFormat.Message> conversation = messages.isEmpty() ? List.of(new ChatFormat.Message("user", prompt)) : messages;
             int answer = s.maxTokens() != null ? s.maxTokens() : DEFAULT_TUTOR_MAX_TOKENS;
-            TutorPrompt tp = services.tutor().prepare(conversation, Math.max(1, ctxLen - answer));
-            if (!tp.answered()) {
-                return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null);
+            // The tools' system line takes room beside the passages.
+            ChatFormat.Message toolsLine = ChatFormat.toolsMessage(tools.described());
+            int toolTokens = toolsLine == null ? 0 : engine.tokenizer().encode(toolsLine.content()).length + 2;
+            TutorPrompt tp = services.tutor().prepare(conversation, Math.max(1, ctxLen - answer - toolTokens));
+            if (!tp.answered() && !rules.forced()) {
+                return new PreparedPrompt(new int[0], 0, null, List.of(), tp.fallback(), null, null, false);
             }
-            int[] ids = ChatFormat.encode(engine.tokenizer(), tp.messages(), true);
-            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation), tp.citations(),
-                    null, s.grounding() == CompletionSettings.Grounding.OFF ? null : grounding(tp.citations(), lastQuestion(conversation)));
+            // Nothing retrieved but the answer must be JSON or a call: the model answers the conversation alone.
+            List<ChatFormat.Message> turns = tp.answered() ? tp.messages() : conversation;
+            int[] ids = ChatFormat.encode(engine.tokenizer(), turns, tools.described(), true);
+            // A forced shape replaces grounding; auto tools leave it in place (the tutor answers from the passages and does not call).
+            boolean grounded = !rules.forced() && s.grounding() != CompletionSettings.Grounding.OFF && tp.answered();
+            GroundingIndex grounding = grounded ? grounding(tp.citations(), lastQuestion(conversation)) : null;
+            OutputRules used = grounding != null ? OutputRules.FREE : rules;
+            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation),
+                    tp.answered() ? tp.citations() : List.of(), null, grounding, used.constraint(engine.tokenizer()), used.kind() == OutputRules.Kind.TOOL_CALL);
         }
         if (s.grounding() == CompletionSettings.Grounding.PASSAGES) {
             throw ApiError.invalid("'grounding': \"passages\" needs retrieved passages, and only the " + TUTOR + " model retrieves them; "
                     + model + " generates freely (leave grounding out or use \"off\").", "grounding", "invalid_value");
         }
         int[] ids = messages.isEmpty() ? engine.tokenizer().encode(prompt)
-                : ChatFormat.encode(engine.tokenizer(), messages, true);
+                : ChatFormat.encode(engine.tokenizer(), messages, tools.described(), true);
         if (ids.length == 0) {
             throw ApiError.invalid("The prompt is empty.", "prompt");
         }
         return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_MAX_TOKENS),
-                messages.isEmpty() ? null : session(s, client, messages), List.of(), null, null);
+                messages.isEmpty() ? null : session(s, client, messages), List.of(), null, null, rules.constraint(engine.tokenizer()),
+                rules.kind() == OutputRules.Kind.TOOL_CALL);
     }
 
     /**
@@ -235,7 +254,7 @@ public final class OpenAiApi {
             return new GenerationResult(new int[0], ids, p.fallback(), glassbox.model.infer.FinishReason.STOP, 0, List.of(), null, 0, 0);
         }
         GenerationRequest req = new GenerationRequest(p.ids(), p.maxTokens(), s.samplingFor(choice), s.stop(), Set.of(), s.traceOptions(),
-                choice == 0 ? p.sessionId() : null, p.grounding() == null ? null : p.grounding()::start);
+                choice == 0 ? p.sessionId() : null, p.constraint());
         GenerationResult r = engine.generate(req, new MeteredListener(listener, services.metrics(), arrival), cancelled, slot);
         services.metrics().generation(r.completionTokens(), r.decodeMillis());
         return r;
@@ -256,11 +275,28 @@ public final class OpenAiApi {
                 if (chat) {
                     sse.data(r.chatRoleChunk(choice, s.includeUsage(), traceId, citations(model, p)));
                 }
+                if (chat && p.toolCalls()) {
+                    ToolCallStream calls = new ToolCallStream(engine.tokenizer(), new ToolCallStream.Sink() {
+                        @Override
+                        public void content(String text, List<glassbox.model.infer.TokenTrace> tokens) {
+                            sse.data(r.chatDeltaChunk(choice, text, tokens, s));
+                        }
+
+                        @Override
+                        public void toolCall(Map<String, Object> delta) {
+                            sse.data(r.chatToolCallChunk(choice, delta, s.includeUsage()));
+                        }
+                    });
+                    GenerationResult res = run(p, s, choice, calls::onDelta, sse::closed, slot, choice == 0 ? arrival : -1);
+                    results.add(res);
+                    sse.data(r.chatFinishChunk(choice, res.finishReason(), calls.finish(), s.includeUsage()));
+                    continue;
+                }
                 GenerationResult res = run(p, s, choice, (text, tokens) ->
                         sse.data(chat ? r.chatDeltaChunk(choice, text, tokens, s) : r.completionChunk(choice, text, tokens, s, null)),
                         sse::closed, slot, choice == 0 ? arrival : -1);
                 results.add(res);
-                sse.data(chat ? r.chatFinishChunk(choice, res.finishReason(), s.includeUsage())
+                sse.data(chat ? r.chatFinishChunk(choice, res.finishReason(), false, s.includeUsage())
                         : r.completionChunk(choice, "", List.of(), s, res.finishReason()));
             }
             if (s.includeUsage()) {
@@ -288,6 +324,8 @@ public final class OpenAiApi {
         }
         trace.put("prompt_tokens", promptTokens);
         trace.put("citations", p.citations());
+        // Which constraint decided the tokens (the inspector labels each step's cut by it): grounding, json, tool_call or none.
+        trace.put("constraint", p.grounding() != null ? "grounding" : p.constraint() == null ? null : p.toolCalls() ? "tool_call" : "json");
         trace.put("grounding", p.grounding() == null ? null : Map.of("mode", "passages", "passages", p.citations().stream()
                 .map(c -> Map.of("number", c.number(), "title", c.title(), "section", c.section(), "text", c.passage())).toList()));
         List<Map<String, Object>> choices = new ArrayList<>();

@@ -25,20 +25,30 @@ record Responses(String id, String object, String model, long created, String fi
         return m;
     }
 
-    Map<String, Object> chat(List<GenerationResult> results, CompletionSettings s, String traceId, List<Citation> citations) {
+    /** @param toolCalls whether an answer may hold a tool call (then it is returned as {@code message.tool_calls}) */
+    Map<String, Object> chat(List<GenerationResult> results, CompletionSettings s, String traceId, List<Citation> citations,
+                             boolean toolCalls) {
         Map<String, Object> m = head("chat.completion");
         List<Map<String, Object>> choices = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             GenerationResult r = results.get(i);
+            ToolCallText call = toolCalls ? ToolCallText.of(r, tokenizer) : new ToolCallText(r.text(), null, null, false);
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", "assistant");
-            message.put("content", r.text());
+            message.put("content", call.hasCall() && call.content().isEmpty() ? null : call.content());
             message.put("refusal", null);
+            if (call.hasCall()) {
+                Map<String, Object> tc = new LinkedHashMap<>();
+                tc.put("id", ToolCallText.newId());
+                tc.put("type", "function");
+                tc.put("function", Map.of("name", call.name(), "arguments", call.arguments()));
+                message.put("tool_calls", List.of(tc));
+            }
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", i);
             c.put("message", message);
             c.put("logprobs", s.logprobs() ? Map.of("content", chatLogprobs(r.tokens(), s.topLogprobs())) : null);
-            c.put("finish_reason", finish(r.finishReason()));
+            c.put("finish_reason", finish(r.finishReason(), call.hasCall()));
             choices.add(c);
         }
         m.put("choices", choices);
@@ -85,8 +95,13 @@ record Responses(String id, String object, String model, long created, String fi
         return chunk(index, Map.of("content", text), logprobs, null, s.includeUsage());
     }
 
-    Map<String, Object> chatFinishChunk(int index, FinishReason reason, boolean includeUsage) {
-        return chunk(index, Map.of(), null, finish(reason), includeUsage);
+    /** One {@code delta.tool_calls} entry (see {@link ToolCallStream}). */
+    Map<String, Object> chatToolCallChunk(int index, Map<String, Object> toolCall, boolean includeUsage) {
+        return chunk(index, Map.of("tool_calls", List.of(toolCall)), null, null, includeUsage);
+    }
+
+    Map<String, Object> chatFinishChunk(int index, FinishReason reason, boolean calledTool, boolean includeUsage) {
+        return chunk(index, Map.of(), null, finish(reason, calledTool), includeUsage);
     }
 
     private Map<String, Object> chunk(int index, Map<String, Object> delta, Object logprobs, String finish, boolean includeUsage) {
@@ -138,7 +153,12 @@ record Responses(String id, String object, String model, long created, String fi
     }
 
     private static String finish(FinishReason r) {
-        return r == FinishReason.LENGTH ? "length" : "stop";
+        return finish(r, false);
+    }
+
+    /** A call that ended on its own is finish_reason {@code tool_calls}; one cut by max_tokens is {@code length}. */
+    private static String finish(FinishReason r, boolean calledTool) {
+        return r == FinishReason.LENGTH ? "length" : calledTool ? "tool_calls" : "stop";
     }
 
     private List<Map<String, Object>> chatLogprobs(List<TokenTrace> tokens, int top) {

@@ -154,6 +154,38 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void theInspectorLabelsJsonAndToolCallCutsByTheirConstraint() throws Exception {
+        String json = "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"card\",\"schema\":"
+                + "{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}},\"required\":[\"ok\"]}}}";
+        String tool = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"search_course\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"lesson\":{\"enum\":[\"attention\",\"softmax\"]}},\"required\":[\"lesson\"]}}}],\"tool_choice\":\"required\"";
+        for (String[] c : new String[][] {{json, "JSON schema", "json-cut"}, {tool, "tool call", "tool_call-cut"}}) {
+            var r = glassbox.server.Http.post(base + "/v1/chat/completions", "{\"model\":\"course-tiny\",\"seed\":2,\"max_tokens\":40,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"What is attention?\"}]," + c[0] + "}");
+            String traceId = glassbox.server.Http.json(r).get("trace_id").asText();
+            driver.get(base + "/inspect/" + traceId);
+            waitUp(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#answer-tokens .chip")));
+            assertThat(driver.findElement(By.id("constraint-summary")).getText()).isNotBlank();
+            assertThat(driver.findElements(By.id("grounding"))).isEmpty();
+            boolean sawCut = false;
+            int chips = driver.findElements(By.cssSelector("#answer-tokens .chip")).size();
+            for (int i = 0; i < chips && !sawCut; i++) {
+                driver.findElements(By.cssSelector("#answer-tokens .chip")).get(i).click();
+                List<WebElement> cuts = driver.findElements(By.cssSelector("#candidate-bars ." + c[2]));
+                if (!cuts.isEmpty()) {
+                    sawCut = true;
+                    assertThat(cuts.getFirst().getText()).isEqualTo("cut by " + c[1]);
+                    assertThat(driver.findElement(By.cssSelector("#cand-h + p")).getText()).contains(c[1] + " cut");
+                    assertThat(driver.findElements(By.cssSelector("#candidate-bars .grounding-cut"))).isEmpty();
+                }
+            }
+            assertThat(sawCut).as("some step shows a candidate cut by the " + c[1]).isTrue();
+        }
+        BrowserTestSupport.screenshot(driver, "inspector-tool-call");
+        assertThat(BrowserTestSupport.consoleErrors(driver)).isEmpty();
+    }
+
+    @Test
     void aFreeAnswerSaysSoAndItsInspectorHasNoGroundingCard() throws Exception {
         WebElement inspect = askWithTheGroundingSwitch("What is top-p sampling?", false);
         inspect.click();
