@@ -1,5 +1,6 @@
 package glassbox.server.lab;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +48,8 @@ public final class TutorAgent {
     static final int MAX_QUESTION_WORDS = 40;
     static final int CALL_MAX_TOKENS = 96;
     static final int ANSWER_MAX_TOKENS = 120;
+    /** The tools line the model reads (and that the agent training examples carry). */
+    public static final ChatFormat.Tool TOOL_LINE = new ChatFormat.Tool(TOOL, TOOL_DESCRIPTION, List.of(new ChatFormat.Parameter("query", "string", true)));
 
     private final Engine engine;
     private final Tutor tutor;
@@ -67,10 +70,12 @@ public final class TutorAgent {
         List<String> spans = querySpans(question);
         out.put("tool", Map.of("name", TOOL, "description", TOOL_DESCRIPTION, "query_choices", spans.size()));
 
-        // 1. Action: the model writes the call, held to the tool's schema.
-        ChatFormat.Tool tool = new ChatFormat.Tool(TOOL, TOOL_DESCRIPTION, List.of(new ChatFormat.Parameter("query", "string", true)));
-        List<ChatFormat.Message> ask = List.of(new ChatFormat.Message("user", question));
-        int[] callPrompt = ChatFormat.encode(tokenizer, ask, List.of(tool), true);
+        // 1. Action: the model writes the call, held to the tool's schema. One conversation throughout:
+        // the tools line, the tutor's system prompt and the question; then the call and its result are appended.
+        List<ChatFormat.Tool> tools = List.of(TOOL_LINE);
+        List<ChatFormat.Message> turns = new ArrayList<>(List.of(new ChatFormat.Message("system", tutor.templates().system()),
+                new ChatFormat.Message("user", question)));
+        int[] callPrompt = ChatFormat.encode(tokenizer, turns, tools, true);
         ToolSpec spec = new ToolSpec(TOOL, JsonSchema.compile(parameters(spans)));
         GenerationResult call = engine.generate(new GenerationRequest(callPrompt, CALL_MAX_TOKENS, SamplingParams.greedy(), List.of(), Set.of(),
                 TraceOptions.basic(), null, () -> ToolCallConstraint.of(List.of(spec), true, tokenizer)), (text, tokens) -> { }, cancelled, slot);
@@ -91,11 +96,12 @@ public final class TutorAgent {
         String query = arguments.get("query").asText();
 
         // 2. Observation: the server runs the tool, as the tutor retrieves for a chat question.
-        String argumentsJson = arguments.toString();
-        ChatFormat.Message callMessage = new ChatFormat.Message("assistant", "", List.of(new ChatFormat.ToolCall(TOOL, argumentsJson)));
-        int around = ChatFormat.encode(tokenizer, List.of(ask.get(0), callMessage), false).length + 8;
-        TutorPrompt found = tutor.prepare(List.of(new ChatFormat.Message("user", query)),
-                Math.max(1, engine.info().contextLength() - ANSWER_MAX_TOKENS - around));
+        turns.add(new ChatFormat.Message("assistant", "", List.of(new ChatFormat.ToolCall(TOOL, arguments.toString()))));
+        // The tutor sizes its own prompt (system, passages, query); the passages must fit beside this conversation instead.
+        List<ChatFormat.Message> search = List.of(new ChatFormat.Message("user", query));
+        int outside = ChatFormat.encode(tokenizer, List.of(turns.get(0), search.get(0)), true).length;
+        int sofar = ChatFormat.encode(tokenizer, turns, tools, false).length;
+        TutorPrompt found = tutor.prepare(search, Math.max(1, engine.info().contextLength() - ANSWER_MAX_TOKENS - sofar + outside));
         Map<String, Object> observation = new LinkedHashMap<>();
         observation.put("query", query);
         observation.put("found", found.answered());
@@ -107,9 +113,8 @@ public final class TutorAgent {
         }
 
         // 3. Answer: the model reads the tool's result and answers from it, grounded in its passages.
-        String result = found.messages().stream().filter(m -> m.role().equals("context")).map(ChatFormat.Message::content).findFirst().orElse("");
-        List<ChatFormat.Message> turns = List.of(found.messages().get(0), ask.get(0), callMessage, new ChatFormat.Message("tool", result));
-        int[] answerPrompt = ChatFormat.encode(tokenizer, turns, true);
+        turns.add(new ChatFormat.Message("tool", observationText(found)));
+        int[] answerPrompt = ChatFormat.encode(tokenizer, turns, tools, true);
         int room = engine.info().contextLength() - answerPrompt.length;
         GroundingIndex grounding = tutor.grounding(found.citations(), question);
         GenerationResult answer = engine.generate(new GenerationRequest(answerPrompt, Math.max(1, Math.min(ANSWER_MAX_TOKENS, room)),
@@ -125,6 +130,11 @@ public final class TutorAgent {
         reply.put("citations", found.citations().stream().map(TutorAgent::passageJson).toList());
         out.put("answer", reply);
         return out;
+    }
+
+    /** The tool's result as the model reads it: the passages, numbered, as the tutor's context message holds them. */
+    public static String observationText(TutorPrompt found) {
+        return found.messages().stream().filter(m -> m.role().equals("context")).map(ChatFormat.Message::content).findFirst().orElse("");
     }
 
     /** Every run of 1..MAX_SPAN_WORDS consecutive words of the question, without the punctuation around it. */
