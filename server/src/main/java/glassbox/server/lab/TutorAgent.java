@@ -28,6 +28,7 @@ import glassbox.model.tokenizer.SpecialToken;
 import glassbox.server.Json;
 import glassbox.server.openai.OpenAiApi;
 import glassbox.server.tutor.Citation;
+import glassbox.server.tutor.SearchTool;
 import glassbox.server.tutor.Tutor;
 import glassbox.server.tutor.TutorPrompt;
 
@@ -41,15 +42,12 @@ import glassbox.server.tutor.TutorPrompt;
  * are traced and open in the inspector.
  */
 public final class TutorAgent {
-    public static final String TOOL = "search_course";
-    public static final String TOOL_DESCRIPTION = "search the course; returns the passages that answer the query best";
+    public static final String TOOL = SearchTool.NAME;
     static final int MAX_SPAN_WORDS = 8;
     /** Spans are taken from the question's first words only, so the enum stays small. */
     static final int MAX_QUESTION_WORDS = 40;
     static final int CALL_MAX_TOKENS = 96;
     static final int ANSWER_MAX_TOKENS = 120;
-    /** The tools line the model reads (and that the agent training examples carry). */
-    public static final ChatFormat.Tool TOOL_LINE = new ChatFormat.Tool(TOOL, TOOL_DESCRIPTION, List.of(new ChatFormat.Parameter("query", "string", true)));
 
     private final Engine engine;
     private final Tutor tutor;
@@ -68,11 +66,11 @@ public final class TutorAgent {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("question", question);
         List<String> spans = querySpans(question);
-        out.put("tool", Map.of("name", TOOL, "description", TOOL_DESCRIPTION, "query_choices", spans.size()));
+        out.put("tool", Map.of("name", TOOL, "description", SearchTool.DESCRIPTION, "query_choices", spans.size()));
 
         // 1. Action: the model writes the call, held to the tool's schema. One conversation throughout:
         // the tools line, the tutor's system prompt and the question; then the call and its result are appended.
-        List<ChatFormat.Tool> tools = List.of(TOOL_LINE);
+        List<ChatFormat.Tool> tools = List.of(SearchTool.LINE);
         List<ChatFormat.Message> turns = new ArrayList<>(List.of(new ChatFormat.Message("system", tutor.templates().system()),
                 new ChatFormat.Message("user", question)));
         int[] callPrompt = ChatFormat.encode(tokenizer, turns, tools, true);
@@ -96,12 +94,8 @@ public final class TutorAgent {
         String query = arguments.get("query").asText();
 
         // 2. Observation: the server runs the tool, as the tutor retrieves for a chat question.
-        turns.add(new ChatFormat.Message("assistant", "", List.of(new ChatFormat.ToolCall(TOOL, arguments.toString()))));
-        // The tutor sizes its own prompt (system, passages, query); the passages must fit beside this conversation instead.
-        List<ChatFormat.Message> search = List.of(new ChatFormat.Message("user", query));
-        int outside = ChatFormat.encode(tokenizer, List.of(turns.get(0), search.get(0)), true).length;
-        int sofar = ChatFormat.encode(tokenizer, turns, tools, false).length;
-        TutorPrompt found = tutor.prepare(search, Math.max(1, engine.info().contextLength() - ANSWER_MAX_TOKENS - sofar + outside));
+        turns.add(new ChatFormat.Message("assistant", "", List.of(new ChatFormat.ToolCall(TOOL, SearchTool.arguments(query)))));
+        TutorPrompt found = SearchTool.run(tutor, tokenizer, turns, query, engine.info().contextLength(), ANSWER_MAX_TOKENS);
         Map<String, Object> observation = new LinkedHashMap<>();
         observation.put("query", query);
         observation.put("found", found.answered());
@@ -113,7 +107,7 @@ public final class TutorAgent {
         }
 
         // 3. Answer: the model reads the tool's result and answers from it, grounded in its passages.
-        turns.add(new ChatFormat.Message("tool", observationText(found)));
+        turns.add(new ChatFormat.Message("tool", SearchTool.result(found)));
         int[] answerPrompt = ChatFormat.encode(tokenizer, turns, tools, true);
         int room = engine.info().contextLength() - answerPrompt.length;
         GroundingIndex grounding = tutor.grounding(found.citations(), question);
@@ -130,11 +124,6 @@ public final class TutorAgent {
         reply.put("citations", found.citations().stream().map(TutorAgent::passageJson).toList());
         out.put("answer", reply);
         return out;
-    }
-
-    /** The tool's result as the model reads it: the passages, numbered, as the tutor's context message holds them. */
-    public static String observationText(TutorPrompt found) {
-        return found.messages().stream().filter(m -> m.role().equals("context")).map(ChatFormat.Message::content).findFirst().orElse("");
     }
 
     /** Every run of 1..MAX_SPAN_WORDS consecutive words of the question, without the punctuation around it. */

@@ -72,6 +72,10 @@ public final class Tutor {
         return templates;
     }
 
+    public BpeTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /**
      * Builds the prompt. Every user turn gets its own context message, retrieved the same way each
      * time (search is deterministic), so a follow-up's prompt starts with the previous prompt plus
