@@ -1,10 +1,12 @@
 // Lesson 22: the tutor's retrieve → read → answer loop for a typed question, written out as an agent trace.
 // Step by step: the search tool call and its hits (the observation, from POST /api/tutor/steps), the gate that
 // keeps at most two passages, the prompt's size in tokens, then the answer streamed from /v1/chat/completions
-// (model glassbox-tutor) with its citations. The tutor runs one fixed loop; an agent would let the model choose.
+// (model glassbox-tutor) with its citations. The tutor runs one fixed loop; below it, the same loop with the model
+// writing the call itself (POST /api/tutor/agent): constrained to search_course(query) with a query made of the question's
+// own words, then the observation, then a grounded answer; both generations open in the inspector.
 import { el, showError } from '../common.js';
 import { controls, output, textInput, numberInput, table, num } from './kit.js';
-import { streamChat, steps, citationList } from './tutor-calls.js';
+import { streamChat, steps, agent, citationList } from './tutor-calls.js';
 
 export const MAX_TOKENS = 80;
 export const SEED = 7;
@@ -77,5 +79,48 @@ export function mount(root) {
     }
   };
   go.addEventListener('click', run);
+  mountAgent(root, question);
   return run();
+}
+
+const inspectLink = (traceId, text) => traceId ? el('p', {}, el('a', { href: `/inspect/${encodeURIComponent(traceId)}`, text })) : null;
+
+/** The model makes the call: one button, then action → observation → answer as the server ran them. */
+function mountAgent(root, question) {
+  const box = el('section', { class: 'lab-agent', 'aria-labelledby': 'lab-agent-title' },
+    el('h3', { id: 'lab-agent-title', text: 'Let the model make the call' }),
+    el('p', { class: 'muted', text: 'Now the model writes the tool call itself. Constrained decoding holds it to the tool\'s schema, search_course(query), '
+      + 'and the query must be a run of consecutive words from your question: which words is the model\'s choice. The server runs the search '
+      + 'and hands the passages back in a tool message; the model answers from them.' }));
+  const go = el('button', { type: 'button', text: 'Let the model call search_course' });
+  const out = el('div', { 'aria-live': 'polite' });
+  box.append(go, out);
+  root.append(box);
+  go.addEventListener('click', async () => {
+    const q = question.value.trim().slice(0, 300);
+    if (!q) return;
+    go.disabled = true;
+    out.replaceChildren(el('p', { class: 'muted', text: 'The model is writing its call…' }));
+    try {
+      const r = await agent(q);
+      const trace = el('ol', { class: 'lab-trace' });
+      const step = (kind, ...body) => trace.append(el('li', {}, el('p', { class: 'lab-step' }, el('span', { class: 'lab-step-kind', text: kind })), ...body));
+      step('action', el('p', {}, `The model wrote ${r.call.tokens} tokens; its query had ${r.tool.query_choices} allowed choices:`),
+        el('pre', {}, el('code', { 'data-value': 'agent-call', text: r.call.text })), inspectLink(r.call.trace_id, 'Inspect the call token by token'));
+      if (!r.observation) {
+        step('stop', el('p', { 'data-value': 'agent-answer', text: `The call was cut short (finish: ${r.call.finish_reason}), so there is nothing to run.` }));
+      } else {
+        const o = r.observation;
+        step('observation', el('p', {}, 'search_course(', el('code', { 'data-value': 'agent-query', text: JSON.stringify(o.query) }), `) returned ${o.passages.length} passages`),
+          el('div', {}, o.passages.map(p => el('p', { class: 'lab-passage' }, el('strong', { text: `[${p.number}] ${p.title} — ${p.section}: ` }), p.text))));
+        step('answer', el('p', { class: 'lab-answer', 'data-value': 'agent-answer', text: r.answer.text || '(empty)' }),
+          r.answer.model_asked ? inspectLink(r.answer.trace_id, 'Inspect the answer token by token') : el('p', { class: 'muted', text: 'Nothing passed the gate: the tutor\'s fixed answer, the model is not asked.' }));
+      }
+      out.replaceChildren(trace);
+    } catch (e) {
+      showError(out, e);
+    } finally {
+      go.disabled = false;
+    }
+  });
 }

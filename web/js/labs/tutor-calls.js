@@ -30,6 +30,9 @@ export async function streamChat(body, onDelta, signal) {
 
 export const steps = (question, maxTokens) => postJson('/api/tutor/steps', { question, max_tokens: maxTokens });
 
+/** The agent loop with the model writing the tool call (POST /api/tutor/agent): { call, observation, answer }. */
+export const agent = question => postJson('/api/tutor/agent', { question });
+
 /** The citations under an answer, as links into the course with their snippets; "none" when the answer cites nothing. */
 export function citationList(citations, name) {
   if (!citations || !citations.length) return el('p', { class: 'muted' }, 'Citations: ', el('span', { 'data-value': `${name}-citations`, text: 'none' }));

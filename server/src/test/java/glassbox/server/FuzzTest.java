@@ -42,7 +42,7 @@ class FuzzTest {
 
     static final List<String> POSTS = List.of("/v1/chat/completions", "/v1/completions", "/api/tokenize", "/api/detokenize",
             "/api/distribution", "/api/generate/step", "/v1/embeddings", "/api/loss", "/api/embeddings/neighbors", "/api/attention", "/api/lens",
-            "/api/residual", "/api/chat/template", "/api/tutor/steps");
+            "/api/residual", "/api/chat/template", "/api/tutor/steps", "/api/tutor/agent");
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Fields whose value is a number the API reports; none may be NaN or infinite (which Jackson would write as a string). */
     static final List<String> NUMERIC = List.of("logprob", "prob", "logit", "entropy", "score", "prefill_ms", "decode_ms", "loss",
@@ -58,6 +58,7 @@ class FuzzTest {
                 b.put("max_tokens", "2");
                 b.put("seed", "1");
             }
+            case "/api/tutor/agent" -> b.put("question", "\"What does the softmax do?\"");
             case "/api/tutor/steps" -> {
                 b.put("question", "\"What does the softmax do?\"");
                 b.put("max_tokens", "100");

@@ -2,7 +2,6 @@ package glassbox.server.openai;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HexFormat;
@@ -22,13 +21,11 @@ import glassbox.server.Json;
 import glassbox.server.RequestBody;
 import glassbox.server.Services;
 import glassbox.server.Sha256;
-import glassbox.server.lab.TokenJson;
+import glassbox.server.lab.TraceJson;
 import glassbox.server.lab.TraceStore;
 import glassbox.server.ops.MeteredListener;
 import glassbox.server.ops.Metrics;
 import glassbox.model.infer.constraint.GroundingIndex;
-import glassbox.model.infer.constraint.Passage;
-import glassbox.model.text.Sentences;
 import glassbox.server.tutor.Citation;
 import glassbox.server.tutor.PassagePacker;
 import glassbox.server.tutor.Tutor;
@@ -166,7 +163,7 @@ public final class OpenAiApi {
             int[] ids = ChatFormat.encode(engine.tokenizer(), turns, tools.described(), true);
             // A forced shape replaces grounding; auto tools leave it in place (the tutor answers from the passages and does not call).
             boolean grounded = !rules.forced() && s.grounding() != CompletionSettings.Grounding.OFF && tp.answered();
-            GroundingIndex grounding = grounded ? grounding(tp.citations(), lastQuestion(conversation)) : null;
+            GroundingIndex grounding = grounded ? services.tutor().grounding(tp.citations(), lastQuestion(conversation)) : null;
             OutputRules used = grounding != null ? OutputRules.FREE : rules;
             return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation),
                     tp.answered() ? tp.citations() : List.of(), null, grounding, used.constraint(engine.tokenizer()), used.kind() == OutputRules.Kind.TOOL_CALL);
@@ -183,20 +180,6 @@ public final class OpenAiApi {
         return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_MAX_TOKENS),
                 messages.isEmpty() ? null : session(s, client, messages), List.of(), null, null, rules.constraint(engine.tokenizer()),
                 rules.kind() == OutputRules.Kind.TOOL_CALL);
-    }
-
-    /**
-     * The grounding automaton over the cited passages, or null when they hold no sentence to copy
-     * (then the answer is free). The answer may open only at the sentences that share the
-     * question's rarest words; the model chooses among them and everything after.
-     */
-    private GroundingIndex grounding(List<Citation> citations, String question) {
-        List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
-        List<String> sentences = passages.stream()
-                .flatMap(p -> Sentences.split(p.text()).stream().map(span -> span.of(p.text()))).toList();
-        GroundingIndex index = GroundingIndex.build(passages, engine.tokenizer(), Tutor.ANSWER_RULES,
-                services.tutor().ranker().opening(question, sentences));
-        return index.sentenceCount() == 0 ? null : index;
     }
 
     private static String lastQuestion(List<ChatFormat.Message> conversation) {
@@ -312,41 +295,7 @@ public final class OpenAiApi {
     }
 
     private void store(String traceId, String model, CompletionSettings s, PreparedPrompt p, List<GenerationResult> results) {
-        Map<String, Object> trace = new LinkedHashMap<>();
-        trace.put("id", traceId);
-        trace.put("model", model);
-        trace.put("created", created());
-        trace.put("sampling", s.sampling());
-        trace.put("filter_order", glassbox.model.infer.SamplingParams.FILTER_ORDER);
-        List<Map<String, Object>> promptTokens = new ArrayList<>();
-        for (int id : p.ids()) {
-            promptTokens.add(TokenJson.of(engine.tokenizer(), id));
-        }
-        trace.put("prompt_tokens", promptTokens);
-        trace.put("citations", p.citations());
-        // Which constraint decided the tokens (the inspector labels each step's cut by it): grounding, json, tool_call or none.
-        trace.put("constraint", p.grounding() != null ? "grounding" : p.constraint() == null ? null : p.toolCalls() ? "tool_call" : "json");
-        trace.put("grounding", p.grounding() == null ? null : Map.of("mode", "passages", "passages", p.citations().stream()
-                .map(c -> Map.of("number", c.number(), "title", c.title(), "section", c.section(), "text", c.passage())).toList()));
-        List<Map<String, Object>> choices = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            GenerationResult res = results.get(i);
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("index", i);
-            c.put("text", res.text());
-            c.put("finish_reason", res.finishReason().apiName());
-            c.put("cached_tokens", res.cachedTokens());
-            c.put("prefill_ms", res.prefillMillis());
-            c.put("decode_ms", res.decodeMillis());
-            c.put("tokens", res.tokens());
-            if (res.promptAttention() != null) {
-                c.put("prompt_attention", res.promptAttention());
-            }
-            choices.add(c);
-        }
-        trace.put("choices", choices);
-        trace.put("layers", engine.info().layers());
-        trace.put("heads", engine.info().heads());
-        services.traces().put(traceId, trace);
+        String constraint = p.grounding() != null ? "grounding" : p.constraint() == null ? null : p.toolCalls() ? "tool_call" : "json";
+        services.traces().put(traceId, TraceJson.of(traceId, model, s.sampling(), p.ids(), p.citations(), constraint, results, engine));
     }
 }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import glassbox.model.infer.constraint.GroundingIndex;
 import glassbox.model.infer.constraint.GroundingRules;
+import glassbox.model.infer.constraint.Passage;
+import glassbox.model.text.Sentences;
 import glassbox.model.tokenizer.BpeTokenizer;
 import glassbox.model.tokenizer.ChatFormat;
 import glassbox.rag.CourseIndex;
@@ -69,6 +72,10 @@ public final class Tutor {
         return templates;
     }
 
+    public BpeTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /**
      * Builds the prompt. Every user turn gets its own context message, retrieved the same way each
      * time (search is deterministic), so a follow-up's prompt starts with the previous prompt plus
@@ -106,6 +113,19 @@ public final class Tutor {
             }
         }
         return build(turns, userAt, hitsPerTurn, userAt.size() - 1, PASSAGE_WORDS[PASSAGE_WORDS.length - 1]);
+    }
+
+    /**
+     * The grounding automaton over the cited passages, or null when they hold no sentence to copy
+     * (then the answer is free). The answer may open only at the sentences that best answer the
+     * question ({@link SentenceRanker#opening}); the model chooses among them and everything after.
+     */
+    public GroundingIndex grounding(List<Citation> citations, String question) {
+        List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
+        List<String> sentences = passages.stream()
+                .flatMap(p -> Sentences.split(p.text()).stream().map(span -> span.of(p.text()))).toList();
+        GroundingIndex index = GroundingIndex.build(passages, tokenizer, ANSWER_RULES, ranker.opening(question, sentences));
+        return index.sentenceCount() == 0 ? null : index;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 import glassbox.model.text.Sentences;
+import glassbox.model.tokenizer.ChatFormat;
 import glassbox.model.tokenizer.ChatFormat.Message;
 import glassbox.model.train.data.TrainingDocument;
 import glassbox.rag.course.Course;
@@ -31,6 +32,8 @@ public final class TutorExamples {
     /** The answer budgets prompts are sized for: the API's default max_tokens and the web chat's. */
     static final int[] ANSWER_BUDGETS = {160, 120};
     static final int MAX_ANSWER_WORDS = 42;
+    /** The answer budget of the agent loop's last turn (as lesson 22's loop reserves it). */
+    static final int AGENT_ANSWER_TOKENS = 120;
     /** Phrasings drawn per question family (what, explain, how/why) for each concept, before duplicates are dropped. */
     static final int PHRASINGS_PER_FAMILY = 5;
 
@@ -100,7 +103,34 @@ public final class TutorExamples {
                 }
             }
         }
+        // Agent transcripts (lesson 22's loop, see SearchTool): the question, a search_course call whose query is the
+        // concept's words as the question wrote them, the tool's result, and the grounded answer.
+        for (Concept c : concepts) {
+            if (!c.heading()) {
+                String spoken = spoken(c.name(), random);
+                String q = WHAT[random.nextInt(WHAT.length)].formatted(spoken);
+                agentExample(q, spoken, c).ifPresent(chat -> docs.add(TrainingDocument.chat("agent:" + docs.size(), group(c), chat)));
+            }
+        }
         return docs;
+    }
+
+    /** The whole agent conversation as the lesson-22 loop builds it, or empty when the search does not answer. */
+    private Optional<List<Message>> agentExample(String question, String query, Concept asked) {
+        List<Message> turns = new ArrayList<>(List.of(new Message("system", tutor.templates().system()), new Message("user", question),
+                new Message("assistant", "", List.of(new ChatFormat.ToolCall(SearchTool.NAME, SearchTool.arguments(query))))));
+        TutorPrompt found = SearchTool.run(tutor, tutor.tokenizer(), turns, query, contextLength, AGENT_ANSWER_TOKENS);
+        if (!found.answered()) {
+            return Optional.empty();
+        }
+        return answer(found.citations(), List.of(asked)).map(a -> {
+            List<Message> all = new ArrayList<>();
+            all.add(ChatFormat.toolsMessage(List.of(SearchTool.LINE)));
+            all.addAll(turns);
+            all.add(new Message("tool", SearchTool.result(found)));
+            all.add(new Message("assistant", a));
+            return all;
+        });
     }
 
     private int budget(int n) {

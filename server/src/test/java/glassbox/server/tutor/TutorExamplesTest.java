@@ -68,6 +68,34 @@ class TutorExamplesTest {
     }
 
     @Test
+    void agentTranscriptsCallTheSearchWithWordsOfTheQuestionAndAnswerFromItsResult() throws Exception {
+        BpeTokenizer tokenizer = services.engine().tokenizer();
+        List<TrainingDocument> agent = examples.stream().filter(d -> d.id().startsWith("agent:")).toList();
+        assertThat(agent.size()).isGreaterThan(100);
+        for (TrainingDocument d : agent.subList(0, 60)) {
+            List<ChatFormat.Message> m = d.messages();
+            assertThat(m.get(0)).isEqualTo(ChatFormat.toolsMessage(List.of(SearchTool.LINE)));
+            String question = m.get(2).content();
+            ChatFormat.ToolCall call = m.get(3).toolCalls().getFirst();
+            assertThat(call.name()).isEqualTo("search_course");
+            String query = glassbox.server.Json.MAPPER.readTree(call.arguments()).get("query").asText();
+            assertThat(question).as(d.id()).contains(query);
+            // the tool's result is what the lesson-22 loop builds for that query
+            TutorPrompt found = SearchTool.run(services.tutor(), tokenizer, m.subList(1, 4), query, services.engine().info().contextLength(),
+                    TutorExamples.AGENT_ANSWER_TOKENS);
+            assertThat(m.get(4)).isEqualTo(new ChatFormat.Message("tool", SearchTool.result(found)));
+            // and the answer can be said by grounded decoding over those passages
+            List<Passage> passages = found.citations().stream().map(c -> new Passage(c.number(), c.passage())).toList();
+            Constraint c = GroundingIndex.build(passages, tokenizer, GroundingRules.ANY_SENTENCES).start();
+            for (int id : tokenizer.encode(m.get(5).content())) {
+                assertThat(c.allowed().get(id)).as("%s: '%s'", d.id(), m.get(5).content()).isTrue();
+                c.accept(id);
+            }
+            assertThat(ChatFormat.encode(tokenizer, m, false).length).isLessThanOrEqualTo(services.engine().info().contextLength());
+        }
+    }
+
+    @Test
     void promptsAreTheServersOwnForTheQuestion() {
         TrainingDocument first = examples.getFirst();
         String question = first.text().substring(first.text().lastIndexOf(SpecialToken.USER.text()) + SpecialToken.USER.text().length());

@@ -104,6 +104,23 @@ class LabTutorBrowserTest {
     }
 
     @Test
+    void theModelWritesTheToolCallAndAnswersFromTheObservation() throws Exception {
+        LabPage lab = LabPage.open("22-agents-and-tool-use");
+        lab.value("answer");
+        String q = "How does top-p sampling choose the next token?";
+        lab.set("input[type=text]", q).click(".lab-agent button");
+        String call = lab.value("agent-call");
+        String answer = lab.value("agent-answer");
+        // the same request made here: greedy decoding, so the same call, query and answer
+        JsonNode direct = Http.json(Http.post(TestServer.url() + "/api/tutor/agent", Json.MAPPER.writeValueAsString(java.util.Map.of("question", q))));
+        assertThat(call).isEqualTo(direct.get("call").get("text").asText());
+        assertThat(lab.value("agent-query")).isEqualTo(Json.MAPPER.writeValueAsString(direct.get("observation").get("query").asText()));
+        assertThat(answer).isEqualTo(direct.get("answer").get("text").asText().strip());
+        assertThat(q).contains(direct.get("observation").get("query").asText());
+        lab.finish();
+    }
+
+    @Test
     void agentTraceShowsTheSearchTheGateThePromptAndTheStreamedAnswer() throws Exception {
         LabPage lab = LabPage.open("22-agents-and-tool-use");
         lab.value("prompt-tokens");
