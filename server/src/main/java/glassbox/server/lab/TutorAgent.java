@@ -171,7 +171,7 @@ public final class TutorAgent {
     }
 
     private String store(String constraint, int[] prompt, List<Citation> citations, GenerationResult result) {
-        String id = TraceStore.newId();
+        String id = traces.newId();
         traces.put(id, TraceJson.of(id, OpenAiApi.TUTOR, SamplingParams.greedy(), prompt,
                 citations, constraint, List.of(result), engine));
         return id;
