@@ -104,9 +104,24 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).") int threads;
         @Option(names = "--rounds", defaultValue = "3") int rounds;
         @Option(names = "--trace", description = "Measure with per-token traces on.") boolean trace;
+        @Option(names = "--anchor", paramLabel = "RUN_BINARY",
+                description = "A run binary built from karpathy/llama2.c: export the weights to its format and measure it beside ours, "
+                        + "interleaved; prints both medians and the ratio.")
+        Path anchor;
+        @Option(names = "--anchor-threads", defaultValue = "2", description = "OMP_NUM_THREADS for the llama2.c run.") int anchorThreads;
 
         @Override
         public Integer call() throws Exception {
+            if (anchor != null) {
+                if (trace) {
+                    System.err.println("glassbox: --anchor measures untraced decoding; drop --trace");
+                    return 2;
+                }
+                for (Map<String, Object> line : DecodeBenchmark.anchor(model, anchor, tokens, threads, anchorThreads, Math.max(rounds, 1))) {
+                    System.out.println(Json.write(line));
+                }
+                return 0;
+            }
             System.out.println(Json.write(DecodeBenchmark.decode(model, tokens, threads, trace, rounds)));
             return 0;
         }
