@@ -142,31 +142,87 @@ final class DecodeKernels {
         }
     }
 
-    /** q[qo..qo+n) · the n floats of a KV page at byte offset {@code at}. */
-    static float dot(float[] q, int qo, MemorySegment page, long at, int n) {
+    /**
+     * Attention scores of one head over {@code count} cached keys: att[ao + t] = scale ·
+     * q[qo..qo+n) · key t, where key t is the n floats at byte {@code at + t·stride} of a KV
+     * page. Four keys per pass give four independent FMA chains; n is a multiple of the vector
+     * length or handled lane by lane.
+     */
+    static void scores(float[] q, int qo, MemorySegment page, long at, long stride, int count, int n, float scale, float[] att, int ao) {
         int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += L) {
-            FloatVector k = FloatVector.fromMemorySegment(S, page, at + (long) i * Float.BYTES, ByteOrder.LITTLE_ENDIAN);
-            acc = FloatVector.fromArray(S, q, qo + i).fma(k, acc);
+        int t = 0;
+        for (; t + 4 <= count; t += 4) {
+            long k0 = at + t * stride;
+            long k1 = k0 + stride;
+            long k2 = k1 + stride;
+            long k3 = k2 + stride;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int i = 0; i < bound; i += L) {
+                FloatVector qv = FloatVector.fromArray(S, q, qo + i);
+                long b = (long) i * Float.BYTES;
+                a0 = FloatVector.fromMemorySegment(S, page, k0 + b, ByteOrder.LITTLE_ENDIAN).fma(qv, a0);
+                a1 = FloatVector.fromMemorySegment(S, page, k1 + b, ByteOrder.LITTLE_ENDIAN).fma(qv, a1);
+                a2 = FloatVector.fromMemorySegment(S, page, k2 + b, ByteOrder.LITTLE_ENDIAN).fma(qv, a2);
+                a3 = FloatVector.fromMemorySegment(S, page, k3 + b, ByteOrder.LITTLE_ENDIAN).fma(qv, a3);
+            }
+            att[ao + t] = (a0.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k0, bound, n)) * scale;
+            att[ao + t + 1] = (a1.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k1, bound, n)) * scale;
+            att[ao + t + 2] = (a2.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k2, bound, n)) * scale;
+            att[ao + t + 3] = (a3.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k3, bound, n)) * scale;
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (int i = bound; i < n; i++) {
-            sum += q[qo + i] * page.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at + (long) i * Float.BYTES);
+        for (; t < count; t++) {
+            long k0 = at + t * stride;
+            FloatVector a0 = FloatVector.zero(S);
+            for (int i = 0; i < bound; i += L) {
+                a0 = FloatVector.fromMemorySegment(S, page, k0 + (long) i * Float.BYTES, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, q, qo + i), a0);
+            }
+            att[ao + t] = (a0.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k0, bound, n)) * scale;
+        }
+    }
+
+    private static float tail(float[] q, int qo, MemorySegment page, long at, int from, int n) {
+        float sum = 0;
+        for (int i = from; i < n; i++) {
+            sum += q[qo + i] * page.get(LE_FLOAT, at + (long) i * Float.BYTES);
         }
         return sum;
     }
 
-    /** out[oo..oo+n) += a · the n floats of a KV page at byte offset {@code at}. */
-    static void axpy(float a, MemorySegment page, long at, float[] out, int oo, int n) {
+    /**
+     * Weighted sum of one head's cached values: out[oo..oo+n) += Σ_t att[ao + t] · value t, value
+     * t being the n floats at byte {@code at + t·stride} of a KV page. Each vector-wide slice of
+     * the head is summed over all positions in registers (two interleaved accumulators), then
+     * added to {@code out} once.
+     */
+    static void weightedSum(float[] att, int ao, MemorySegment page, long at, long stride, int count, int n, float[] out, int oo) {
         int bound = S.loopBound(n);
-        FloatVector av = FloatVector.broadcast(S, a);
         for (int i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(S, page, at + (long) i * Float.BYTES, ByteOrder.LITTLE_ENDIAN);
-            v.fma(av, FloatVector.fromArray(S, out, oo + i)).intoArray(out, oo + i);
+            long col = at + (long) i * Float.BYTES;
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            int t = 0;
+            for (; t + 2 <= count; t += 2) {
+                long v0 = col + t * stride;
+                s0 = FloatVector.fromMemorySegment(S, page, v0, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.broadcast(S, att[ao + t]), s0);
+                s1 = FloatVector.fromMemorySegment(S, page, v0 + stride, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.broadcast(S, att[ao + t + 1]), s1);
+            }
+            if (t < count) {
+                s0 = FloatVector.fromMemorySegment(S, page, col + t * stride, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.broadcast(S, att[ao + t]), s0);
+            }
+            s0.add(s1).add(FloatVector.fromArray(S, out, oo + i)).intoArray(out, oo + i);
         }
         for (int i = bound; i < n; i++) {
-            out[oo + i] += a * page.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at + (long) i * Float.BYTES);
+            float sum = 0;
+            for (int t = 0; t < count; t++) {
+                sum += att[ao + t] * page.get(LE_FLOAT, at + t * stride + (long) i * Float.BYTES);
+            }
+            out[oo + i] += sum;
         }
     }
+
+    private static final java.lang.foreign.ValueLayout.OfFloat LE_FLOAT =
+            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 }

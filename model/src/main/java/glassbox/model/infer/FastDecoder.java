@@ -197,18 +197,14 @@ final class FastDecoder {
         for (int h = 0; h < heads; h++) {
             int qo = h * headSize;
             long ko = (long) (h / groupSize) * headSize * Float.BYTES;
-            for (int page = 0, t = 0; t < positions; page++) {
-                MemorySegment keys = keyPages[page].getMemorySegment();
-                for (int r = 0; r < perPage && t < positions; r++, t++) {
-                    att[t] = DecodeKernels.dot(q, qo, keys, r * rowBytes + ko, headSize) * attentionScale;
-                }
+            for (int page = 0, t = 0; t < positions; page++, t += perPage) {
+                int count = Math.min(perPage, positions - t);
+                DecodeKernels.scores(q, qo, keyPages[page].getMemorySegment(), ko, rowBytes, count, headSize, attentionScale, att, t);
             }
             DecodeKernels.softmax(att, positions);
-            for (int page = 0, t = 0; t < positions; page++) {
-                MemorySegment values = valuePages[page].getMemorySegment();
-                for (int r = 0; r < perPage && t < positions; r++, t++) {
-                    DecodeKernels.axpy(att[t], values, r * rowBytes + ko, attOut, qo, headSize);
-                }
+            for (int page = 0, t = 0; t < positions; page++, t += perPage) {
+                int count = Math.min(perPage, positions - t);
+                DecodeKernels.weightedSum(att, t, valuePages[page].getMemorySegment(), ko, rowBytes, count, headSize, attOut, qo);
             }
         }
     }
