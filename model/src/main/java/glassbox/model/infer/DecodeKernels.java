@@ -26,9 +26,14 @@ final class DecodeKernels {
      * independent FMA chains in flight.
      */
     static void matVec(float[] w, float[] x, float[] y, int rows, int cols) {
+        matVec(w, x, y, 0, rows, cols);
+    }
+
+    /** {@link #matVec(float[], float[], float[], int, int)} for rows [rowFrom, rowTo) only. */
+    static void matVec(float[] w, float[] x, float[] y, int rowFrom, int rowTo, int cols) {
         int bound = S.loopBound(cols);
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
+        int r = rowFrom;
+        for (; r + 4 <= rowTo; r += 4) {
             int o0 = r * cols;
             int o1 = o0 + cols;
             int o2 = o1 + cols;
@@ -59,7 +64,7 @@ final class DecodeKernels {
             y[r + 2] = s2;
             y[r + 3] = s3;
         }
-        for (; r < rows; r++) {
+        for (; r < rowTo; r++) {
             y[r] = dot(w, r * cols, x, 0, cols);
         }
     }

@@ -24,9 +24,12 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * over tensor objects, and the per-call overhead outweighs the arithmetic (see
  * docs in {@code InspectableLlamaModel}). The weights are copied once into plain float arrays.
  *
+ * <p>Matrix rows and attention heads are split over {@link SplitWork}'s two threads when it has
+ * them, as llama2.c splits them over OpenMP threads.
+ *
  * <p>Not thread-safe (one set of scratch buffers); the engine serializes forward passes.
  */
-final class FastDecoder {
+final class FastDecoder implements AutoCloseable {
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One transformer block's weights, row-major {@code [out][in]}. */
@@ -55,13 +58,19 @@ final class FastDecoder {
     private final float[] q;        // [heads·headSize]
     private final float[] k;        // [kvDim]
     private final float[] v;        // [kvDim]
-    private final float[] att;      // scores of one head [positions]
+    private final float[][] att;    // scores per head [heads][positions]
     private final float[] attOut;   // attention output [heads·headSize]
     private final float[] proj;     // projection back to [dim]
     private final float[] gate;     // [hidden]
     private final float[] up;       // [hidden]
 
-    private FastDecoder(Config c, WeightLoader w) {
+    private final SplitWork split;
+    private AbstractTensor[] keyPages;     // the current layer's cache, for attendHeads
+    private AbstractTensor[] valuePages;
+    private int positions;
+
+    private FastDecoder(Config c, WeightLoader w, int threads) {
+        split = new SplitWork(threads);
         dim = c.embeddingLength;
         hidden = c.hiddenLength;
         heads = c.numberOfHeads;
@@ -89,7 +98,7 @@ final class FastDecoder {
         q = new float[heads * headSize];
         k = new float[kvDim];
         v = new float[kvDim];
-        att = new float[c.contextLength];
+        att = new float[heads][c.contextLength];
         attOut = new float[heads * headSize];
         proj = new float[dim];
         gate = new float[hidden];
@@ -101,14 +110,14 @@ final class FastDecoder {
      * (multipliers, soft-capping, another activation, a distributed slice, no RoPE, not F32):
      * then jlama's own path serves.
      */
-    static Optional<FastDecoder> forModel(Config c, WeightLoader w) {
+    static Optional<FastDecoder> forModel(Config c, WeightLoader w, int threads) {
         var d = c.dctx();
         boolean plain = c.residualMultiplier == null && c.embeddingMultiplier == null && c.logitMultiplier == null
                 && c.attnLogitSoftCapping == null && c.finalLogitSoftCapping == null && c.ropeFreqs.isPresent()
                 && c.activationFunction == ActivationFunction.Type.SILU && w.getModelDType() == DType.F32
                 && d.layerStart == 0 && d.layerEnd == c.numberOfLayers && d.kvSegmentLength == c.kvLength
                 && d.hiddenSegmentLength == c.hiddenLength && !c.isClassifier();
-        return plain ? Optional.of(new FastDecoder(c, w)) : Optional.empty();
+        return plain ? Optional.of(new FastDecoder(c, w, threads)) : Optional.empty();
     }
 
     /**
@@ -122,21 +131,26 @@ final class FastDecoder {
             Layer layer = layers[l];
             // attention: x += Wo · attend(rope(Wq·n(x)), cache ∪ rope(Wk·n(x)), cache ∪ Wv·n(x))
             DecodeKernels.rmsNorm(x, layer.attnNorm, eps, xb, dim);
-            DecodeKernels.matVec(layer.wq, xb, q, heads * headSize, dim);
-            DecodeKernels.matVec(layer.wk, xb, k, kvDim, dim);
-            DecodeKernels.matVec(layer.wv, xb, v, kvDim, dim);
+            matVec(layer.wq, xb, q, heads * headSize, dim);
+            matVec(layer.wk, xb, k, kvDim, dim);
+            matVec(layer.wv, xb, v, kvDim, dim);
             rotate(pos);
             store(kv.getKeyTensorForPosition(l, pos), k);
             store(kv.getValTensorForPosition(l, pos), v);
-            attend(kv.getKeyTensorsUptoPosition(l, pos), kv.getValTensorsUptoPosition(l, pos), pos);
-            DecodeKernels.matVec(layer.wo, attOut, proj, dim, heads * headSize);
+            keyPages = kv.getKeyTensorsUptoPosition(l, pos);
+            valuePages = kv.getValTensorsUptoPosition(l, pos);
+            positions = pos + 1;
+            split.run(heads, 1, this::attendHeads);
+            matVec(layer.wo, attOut, proj, dim, heads * headSize);
             DecodeKernels.add(x, proj, dim);
             // feed-forward: x += Wdown · (silu(Wgate·n(x)) ⊙ Wup·n(x))
             DecodeKernels.rmsNorm(x, layer.ffnNorm, eps, xb, dim);
-            DecodeKernels.matVec(layer.gate, xb, gate, hidden, dim);
-            DecodeKernels.matVec(layer.up, xb, up, hidden, dim);
+            split.run(hidden, 4, (a, b) -> {
+                DecodeKernels.matVec(layer.gate, xb, gate, a, b, dim);
+                DecodeKernels.matVec(layer.up, xb, up, a, b, dim);
+            });
             DecodeKernels.siluMul(gate, up, hidden);
-            DecodeKernels.matVec(layer.down, gate, proj, dim, hidden);
+            matVec(layer.down, gate, proj, dim, hidden);
             DecodeKernels.add(x, proj, dim);
         }
         return x;
@@ -145,7 +159,21 @@ final class FastDecoder {
     /** Raw logits [vocab] of a residual-stream row [dim]: final RMSNorm, then the classifier. */
     void logits(float[] residual, float[] out) {
         DecodeKernels.rmsNorm(residual, finalNorm, eps, xb, dim);
-        DecodeKernels.matVec(classifier, xb, out, vocab, dim);
+        matVec(classifier, xb, out, vocab, dim);
+    }
+
+    /** y = W · x, rows split over the threads. */
+    private void matVec(float[] w, float[] x, float[] y, int rows, int cols) {
+        split.run(rows, 4, (a, b) -> DecodeKernels.matVec(w, x, y, a, b, cols));
+    }
+
+    int threads() {
+        return split.threads();
+    }
+
+    @Override
+    public void close() {
+        split.close();
     }
 
     int dim() {
@@ -186,25 +214,25 @@ final class FastDecoder {
     }
 
     /**
-     * attOut = per head softmax(q·Kᵀ · scale) · V over positions 0..pos, reading jlama's KV pages
-     * ({@code [positions per page][kvDim]} each) in place.
+     * attOut = per head softmax(q·Kᵀ · scale) · V over positions 0..pos for heads [headFrom,
+     * headTo), reading jlama's KV pages ({@code [positions per page][kvDim]} each) in place.
      */
-    private void attend(AbstractTensor[] keyPages, AbstractTensor[] valuePages, int pos) {
-        int positions = pos + 1;
+    private void attendHeads(int headFrom, int headTo) {
         int perPage = keyPages[0].shape().first();
         long rowBytes = (long) kvDim * Float.BYTES;
-        java.util.Arrays.fill(attOut, 0f);
-        for (int h = 0; h < heads; h++) {
+        for (int h = headFrom; h < headTo; h++) {
             int qo = h * headSize;
             long ko = (long) (h / groupSize) * headSize * Float.BYTES;
+            float[] scores = att[h];
             for (int page = 0, t = 0; t < positions; page++, t += perPage) {
                 int count = Math.min(perPage, positions - t);
-                DecodeKernels.scores(q, qo, keyPages[page].getMemorySegment(), ko, rowBytes, count, headSize, attentionScale, att, t);
+                DecodeKernels.scores(q, qo, keyPages[page].getMemorySegment(), ko, rowBytes, count, headSize, attentionScale, scores, t);
             }
-            DecodeKernels.softmax(att, positions);
+            DecodeKernels.softmax(scores, positions);
+            java.util.Arrays.fill(attOut, qo, qo + headSize, 0f);
             for (int page = 0, t = 0; t < positions; page++, t += perPage) {
                 int count = Math.min(perPage, positions - t);
-                DecodeKernels.weightedSum(att, t, valuePages[page].getMemorySegment(), ko, rowBytes, count, headSize, attOut, qo);
+                DecodeKernels.weightedSum(scores, t, valuePages[page].getMemorySegment(), ko, rowBytes, count, headSize, attOut, qo);
             }
         }
     }

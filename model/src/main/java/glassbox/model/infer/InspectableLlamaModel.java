@@ -21,7 +21,8 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * out before running the layer. And a single-token step without capture, and the classifier at
  * temperature 0, run on {@link FastDecoder}'s kernels instead of jlama's per-op tasks (about
  * 3× faster at hidden size 256); prefill, traces and the KV cache stay jlama's.
- * {@code -Dglassbox.fastDecode=false} switches back to jlama's kernels (for comparisons).
+ * {@code -Dglassbox.decodeThreads=N} sets the threads of that step (default 1; 0 switches back
+ * to jlama's kernels, for comparisons).
  */
 final class InspectableLlamaModel extends LlamaModel {
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -32,19 +33,33 @@ final class InspectableLlamaModel extends LlamaModel {
     private final float[] logitsRow;     // [vocab] scratch for sample()
 
     InspectableLlamaModel(Config config, WeightLoader weights, Tokenizer tokenizer) {
-        this(config, weights, tokenizer, !"false".equals(System.getProperty("glassbox.fastDecode")));
+        this(config, weights, tokenizer, Integer.getInteger("glassbox.decodeThreads", 1));
     }
 
-    InspectableLlamaModel(Config config, WeightLoader weights, Tokenizer tokenizer, boolean fastDecode) {
+    /**
+     * {@code decodeThreads}: threads of a fast single-token step, 0 for jlama's kernels. One is the
+     * default: two halve the arithmetic per thread, but a step has ~30 hand-offs, and on a busy
+     * shared machine a descheduled helper stalls each of them (measured at load 13 on 2 cores:
+     * 15-17 tokens/s with 2 threads against 106-176 with 1; llama2.c's OpenMP run: 8-12 vs 161-170).
+     */
+    InspectableLlamaModel(Config config, WeightLoader weights, Tokenizer tokenizer, int decodeThreads) {
         super(config, weights, tokenizer, DType.F32, DType.F32, Optional.empty());
-        this.fast = fastDecode ? FastDecoder.forModel(c, weights).orElse(null) : null;
+        this.fast = decodeThreads > 0 ? FastDecoder.forModel(c, weights, decodeThreads).orElse(null) : null;
         this.residualRow = new float[c.embeddingLength];
         this.logitsRow = new float[c.vocabularySize];
     }
 
-    /** Whether single-token steps run on {@link FastDecoder}. */
-    boolean fastDecode() {
-        return fast != null;
+    @Override
+    public void close() {
+        if (fast != null) {
+            fast.close();
+        }
+        super.close();
+    }
+
+    /** Threads of a single-token step on {@link FastDecoder}; 0 when jlama's kernels run it. */
+    int decodeThreads() {
+        return fast == null ? 0 : fast.threads();
     }
 
     /** Set before a forward pass and cleared after; null switches capturing off (the fast path). */

@@ -31,35 +31,48 @@ import glassbox.model.train.Transformer;
 class FastDecoderTest {
     static final Path DIR = Path.of("../models/course-tiny");
     static InspectableLlamaModel fast;
+    static InspectableLlamaModel fast2;
     static InspectableLlamaModel jlama;
     static Parallel par = new Parallel(2);
 
     @BeforeAll
     static void load() throws Exception {
-        fast = model(true);
-        jlama = model(false);
+        fast = model(1);
+        fast2 = model(2);
+        jlama = model(0);
     }
 
-    static InspectableLlamaModel model(boolean fastDecode) throws Exception {
+    static InspectableLlamaModel model(int decodeThreads) throws Exception {
         LlamaConfig config = JsonSupport.om.readValue(DIR.resolve("config.json").toFile(), LlamaConfig.class);
-        return new InspectableLlamaModel(config, SafeTensorSupport.loadWeights(DIR.toFile()), new LlamaTokenizer(DIR), fastDecode);
+        return new InspectableLlamaModel(config, SafeTensorSupport.loadWeights(DIR.toFile()), new LlamaTokenizer(DIR), decodeThreads);
     }
 
     @AfterAll
     static void close() {
         fast.close();
+        fast2.close();
         jlama.close();
         par.close();
     }
 
     @Test
     void theFastPathIsOnlyUsedWhereAsked() {
-        assertThat(fast.fastDecode()).isTrue();
-        assertThat(jlama.fastDecode()).isFalse();
+        assertThat(fast.decodeThreads()).isEqualTo(1);
+        assertThat(fast2.decodeThreads()).isEqualTo(2);
+        assertThat(jlama.decodeThreads()).isZero();
     }
 
     @Test
     void decodedStepsMatchJlamaAndTheTrainer() throws Exception {
+        decodedStepsMatchJlamaAndTheTrainer(fast);
+    }
+
+    @Test
+    void twoThreadsDecodeTheSame() throws Exception {
+        decodedStepsMatchJlamaAndTheTrainer(fast2);
+    }
+
+    static void decodedStepsMatchJlamaAndTheTrainer(InspectableLlamaModel fast) throws Exception {
         int vocab = fast.getConfig().vocabularySize;
         int[] prompt = {4086, 300, 301, 302, 303, 304, 305};   // bos and a few ordinary tokens
         int steps = 60;
