@@ -109,6 +109,7 @@ final class BenchCommand implements Runnable {
                         + "interleaved; prints both medians and the ratio.")
         Path anchor;
         @Option(names = "--anchor-threads", defaultValue = "2", description = "OMP_NUM_THREADS for the llama2.c run.") int anchorThreads;
+        @Option(names = "--record", description = "With --anchor: write the figures into the model card (README.md).") boolean record;
 
         @Override
         public Integer call() throws Exception {
@@ -117,10 +118,20 @@ final class BenchCommand implements Runnable {
                     System.err.println("glassbox: --anchor measures untraced decoding; drop --trace");
                     return 2;
                 }
-                for (Map<String, Object> line : DecodeBenchmark.anchor(model, anchor, tokens, threads, anchorThreads, Math.max(rounds, 1))) {
+                double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                List<Map<String, Object>> lines = DecodeBenchmark.anchor(model, anchor, tokens, threads, anchorThreads, Math.max(rounds, 1));
+                for (Map<String, Object> line : lines) {
                     System.out.println(Json.write(line));
                 }
+                if (record) {
+                    load = (load + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) / 2;
+                    DecodeRecord.record(model, lines, load, Runtime.getRuntime().availableProcessors());
+                }
                 return 0;
+            }
+            if (record) {
+                System.err.println("glassbox: --record needs --anchor RUN_BINARY");
+                return 2;
             }
             System.out.println(Json.write(DecodeBenchmark.decode(model, tokens, threads, trace, rounds)));
             return 0;
