@@ -24,7 +24,7 @@ final class DecodeRecord {
         Map<String, Object> ours = find(lines, "decode");
         Map<String, Object> c = find(lines, "decode_llama2c");
         Map<String, Object> ratio = find(lines, "decode_vs_llama2c");
-        String table = BEGIN + "\n## Decode against llama2.c (`./scripts/bench decode --anchor RUN_BINARY --record`)\n"
+        String table = BEGIN + "\n### Decode against llama2.c (`./scripts/bench decode --anchor RUN_BINARY --record`)\n"
                 + "| | tokens/s |\n|---|---|\n"
                 + String.format(Locale.ROOT, "| Glassbox decode, %s tokens, %s thread(s), sampling included | %s |%n", ours.get("tokens"),
                         ours.get("threads"), ours.get("tokens_per_s"))
