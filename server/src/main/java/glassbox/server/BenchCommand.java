@@ -97,7 +97,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode tokens/s (sampling included, best of --rounds).")
+    @Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode tokens/s (sampling included, best of --rounds; with --anchor, medians of interleaved rounds).")
     static final class Decode implements Callable<Integer> {
         @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
         @Option(names = "--tokens", defaultValue = "500") int tokens;
