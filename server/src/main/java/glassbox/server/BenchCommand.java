@@ -97,16 +97,42 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode tokens/s (sampling included, best of --rounds).")
+    @Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode tokens/s (sampling included, best of --rounds; with --anchor, medians of interleaved rounds).")
     static final class Decode implements Callable<Integer> {
         @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
         @Option(names = "--tokens", defaultValue = "500") int tokens;
         @Option(names = "--threads", defaultValue = "0", description = "jlama threads (0 = automatic).") int threads;
         @Option(names = "--rounds", defaultValue = "3") int rounds;
         @Option(names = "--trace", description = "Measure with per-token traces on.") boolean trace;
+        @Option(names = "--anchor", paramLabel = "RUN_BINARY",
+                description = "A run binary built from karpathy/llama2.c: export the weights to its format and measure it beside ours, "
+                        + "interleaved; prints both medians and the ratio.")
+        Path anchor;
+        @Option(names = "--anchor-threads", defaultValue = "2", description = "OMP_NUM_THREADS for the llama2.c run.") int anchorThreads;
+        @Option(names = "--record", description = "With --anchor: write the figures into the model card (README.md).") boolean record;
 
         @Override
         public Integer call() throws Exception {
+            if (anchor != null) {
+                if (trace) {
+                    System.err.println("glassbox: --anchor measures untraced decoding; drop --trace");
+                    return 2;
+                }
+                double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                List<Map<String, Object>> lines = DecodeBenchmark.anchor(model, anchor, tokens, threads, anchorThreads, Math.max(rounds, 1));
+                for (Map<String, Object> line : lines) {
+                    System.out.println(Json.write(line));
+                }
+                if (record) {
+                    load = (load + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) / 2;
+                    DecodeRecord.record(model, lines, load, Runtime.getRuntime().availableProcessors());
+                }
+                return 0;
+            }
+            if (record) {
+                System.err.println("glassbox: --record needs --anchor RUN_BINARY");
+                return 2;
+            }
             System.out.println(Json.write(DecodeBenchmark.decode(model, tokens, threads, trace, rounds)));
             return 0;
         }

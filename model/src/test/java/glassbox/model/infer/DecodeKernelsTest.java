@@ -1,0 +1,110 @@
+package glassbox.model.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decode kernels against plain loops, on sizes that are not multiples of the vector length
+ * (their lane-by-lane tails) as well as sizes that are.
+ */
+class DecodeKernelsTest {
+    static final Random R = new Random(3);
+
+    static float[] random(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) R.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void matVecIsRowTimesVector() {
+        for (int[] shape : new int[][] {{5, 13}, {8, 16}, {7, 40}, {1, 3}}) {
+            int rows = shape[0], cols = shape[1];
+            float[] w = random(rows * cols), x = random(cols), y = new float[rows];
+            DecodeKernels.matVec(w, x, y, rows, cols);
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += w[r * cols + c] * x[c];
+                }
+                assertThat((double) y[r]).as("%dx%d row %d", rows, cols, r).isCloseTo(sum, within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void scoresAndWeightedSumFollowTheirDefinitions() {
+        for (int[] shape : new int[][] {{7, 13}, {9, 16}, {4, 32}, {1, 5}}) {
+            int count = shape[0], n = shape[1], rowFloats = 3 * n + 2, offset = n + 1;
+            float[] keys = random(count * rowFloats), values = random(count * rowFloats), q = random(n + 3);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment k = segment(arena, keys), v = segment(arena, values);
+                long stride = (long) rowFloats * Float.BYTES, at = (long) offset * Float.BYTES;
+                float[] att = new float[count + 2];
+                DecodeKernels.scores(q, 3, k, at, stride, count, n, 0.5f, att, 2);
+                for (int t = 0; t < count; t++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += q[3 + i] * keys[t * rowFloats + offset + i];
+                    }
+                    assertThat((double) att[2 + t]).as("score %d of %d (n %d)", t, count, n).isCloseTo(0.5 * dot, within(1e-4));
+                }
+                float[] out = random(n + 1), before = out.clone();
+                DecodeKernels.weightedSum(att, 2, v, at, stride, count, n, out, 1);
+                for (int i = 0; i < n; i++) {
+                    double sum = before[1 + i];
+                    for (int t = 0; t < count; t++) {
+                        sum += att[2 + t] * values[t * rowFloats + offset + i];
+                    }
+                    assertThat((double) out[1 + i]).as("output %d (count %d, n %d)", i, count, n).isCloseTo(sum, within(1e-4));
+                }
+                assertThat(out[0]).isEqualTo(before[0]);
+            }
+        }
+    }
+
+    @Test
+    void softmaxRmsNormAndSwiGluFollowTheirDefinitions() {
+        for (int n : new int[] {5, 16, 37}) {
+            float[] x = random(n), p = x.clone();
+            DecodeKernels.softmax(p, n);
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (float v : x) {
+                max = Math.max(max, v);
+            }
+            for (float v : x) {
+                z += Math.exp(v - max);
+            }
+            float[] w = random(n), normed = new float[n];
+            DecodeKernels.rmsNorm(x, w, 1e-5f, normed, n);
+            double ms = 0;
+            for (float v : x) {
+                ms += v * v;
+            }
+            double inv = 1 / Math.sqrt(ms / n + 1e-5);
+            float[] gate = x.clone(), up = w.clone();
+            DecodeKernels.siluMul(gate, up, n);
+            for (int i = 0; i < n; i++) {
+                assertThat((double) p[i]).isCloseTo(Math.exp(x[i] - max) / z, within(1e-6));
+                assertThat((double) normed[i]).isCloseTo(x[i] * inv * w[i], within(1e-5));
+                assertThat((double) gate[i]).isCloseTo(x[i] / (1 + Math.exp(-x[i])) * w[i], within(1e-5));
+            }
+        }
+    }
+
+    static MemorySegment segment(Arena arena, float[] data) {
+        MemorySegment s = arena.allocate((long) data.length * Float.BYTES, 64);
+        MemorySegment.copy(data, 0, s, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, data.length);
+        return s;
+    }
+}
