@@ -35,12 +35,11 @@ class LangChain4jTest {
     enum Difficulty { EASY, MEDIUM, HARD }
 
     /**
-     * No String field: a schema from a Java class puts no maxLength on strings, and a 6 M-parameter
-     * model, free inside a string, rarely closes it before max_tokens (then the JSON is cut, finish
-     * reason length, and LangChain4j cannot parse it). Enums, booleans and numbers always close.
-     * A long, not an int: "integer" in the schema bounds the digits (15), not an int's range.
+     * A record as a developer would write it. Its schema puts no maxLength on the string, so the
+     * constraint closes it within its default cap (200 characters), and "integer" within 9 digits,
+     * so the number fits an int: the JSON always closes and parses.
      */
-    record Lesson(Difficulty difficulty, boolean hasLab, long number) {
+    record Lesson(String title, Difficulty difficulty, boolean hasLab, int number) {
     }
 
     interface Planner {
@@ -71,7 +70,7 @@ class LangChain4jTest {
     void anAiServiceReturnsARecordParsedFromSchemaConstrainedJson() throws Exception {
         for (String name : List.of("course-tiny", OpenAiApi.TUTOR)) {
             List<ResponseFormat> sent = new ArrayList<>();
-            OpenAiChatModel model = model(name).supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(true)
+            OpenAiChatModel model = model(name).maxCompletionTokens(300).supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(true)
                     .listeners(new ChatModelListener() {
                         @Override
                         public void onRequest(ChatModelRequestContext context) {
@@ -85,6 +84,7 @@ class LangChain4jTest {
             assertThat(sent.getFirst().jsonSchema()).isNotNull();
             assertThat(lesson).as(name).isNotNull();
             assertThat(lesson.difficulty()).isNotNull();
+            assertThat(lesson.title()).isNotNull().hasSizeLessThanOrEqualTo(200);
         }
     }
 

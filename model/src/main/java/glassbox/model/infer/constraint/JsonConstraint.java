@@ -48,13 +48,26 @@ public final class JsonConstraint implements Constraint {
             return new BitSet();
         }
         if (cached == null) {
-            cached = seen.computeIfAbsent(position, trie::allowed);
+            cached = seen.computeIfAbsent(key(position), k -> trie.allowed(position));
             if (!cached.isEmpty() && JsonPrefix.complete(position)) {
                 cached = (BitSet) cached.clone();
                 cached.or(ends);   // complete, but it could go on (a number's digits): the model may end it here
             }
         }
         return (BitSet) cached.clone();
+    }
+
+    /**
+     * The position as a cache key. Inside a string far enough from its bounds that no token could
+     * reach them, the exact count changes nothing a token may do, so it is left out: the allowed
+     * tokens found a step earlier are reused all along a long string.
+     */
+    private JsonPrefix.Stack key(JsonPrefix.Stack s) {
+        if (s.top() instanceof JsonPrefix.StringFrame f && f.chars() >= f.shape().minLength()
+                && (long) f.shape().maxLength() - f.chars() > trie.longestToken()) {
+            return new JsonPrefix.Stack(new JsonPrefix.StringFrame(f.shape(), -1, f.escape(), f.continuation()), s.rest());
+        }
+        return s;
     }
 
     @Override

@@ -23,11 +23,13 @@ import glassbox.model.infer.constraint.JsonShape.UnionShape;
  *
  * <p>Strings are checked as UTF-8 (no raw control characters, escapes {@code \" \\ \/ \b \f \n \r \t \\uXXXX}).
  * Numbers are JSON numbers of at most {@value #MAX_DIGITS} digits before and after the point (and
- * {@value #MAX_EXPONENT_DIGITS} in the exponent), so that a number always ends. No whitespace is
- * written between tokens.
+ * {@value #MAX_EXPONENT_DIGITS} in the exponent), so that a number always ends; an integer has at
+ * most {@value #MAX_INTEGER_DIGITS} digits, so it fits a client's 32-bit {@code int}. No whitespace
+ * is written between tokens.
  */
 final class JsonPrefix {
     static final int MAX_DIGITS = 15;
+    static final int MAX_INTEGER_DIGITS = 9;
     static final int MAX_EXPONENT_DIGITS = 3;
 
     /** A position: the innermost frame first. */
@@ -333,13 +335,8 @@ final class JsonPrefix {
             return owed < 0 ? null : new Stack(new StringFrame(shape, counted(), 0, owed), rest);
         }
 
-        /**
-         * The count after one more character. Without a maximum, counting past the minimum tells
-         * nothing new, so the count stops there: positions inside a long string then compare equal,
-         * which lets {@link JsonConstraint} reuse the allowed tokens it found a step earlier.
-         */
         private int counted() {
-            return shape.maxLength() == Integer.MAX_VALUE ? Math.min(chars + 1, shape.minLength()) : chars + 1;
+            return chars + 1;
         }
     }
 
@@ -353,7 +350,7 @@ final class JsonPrefix {
             int next = switch (phase) {
                 case START -> b == '-' ? MINUS : b == '0' ? ZERO : digit ? INT : -1;
                 case MINUS -> b == '0' ? ZERO : digit ? INT : -1;
-                case ZERO, INT -> digit && phase == INT && digits < MAX_DIGITS ? INT
+                case ZERO, INT -> digit && phase == INT && digits < (integer ? MAX_INTEGER_DIGITS : MAX_DIGITS) ? INT
                         : b == '.' && !integer ? POINT : (b == 'e' || b == 'E') && !integer ? E : -1;
                 case POINT -> digit ? FRACTION : -1;
                 case FRACTION -> digit && digits < MAX_DIGITS ? FRACTION : b == 'e' || b == 'E' ? E : -1;

@@ -28,7 +28,9 @@ import glassbox.model.infer.constraint.JsonShape.UnionShape;
  * refused with an {@link UnsupportedSchemaException}, never silently dropped.
  *
  * <p>What is generated is a subset of what the schema accepts: objects carry their declared
- * properties in declared order and no others, and JSON is written compactly (no whitespace).
+ * properties in declared order and no others, JSON is written compactly (no whitespace), a
+ * string without {@code maxLength} ends within {@value JsonShape#DEFAULT_MAX_STRING} characters, and
+ * numbers have bounded digits (see {@link JsonPrefix}), so that a tiny model's output always closes.
  */
 public final class JsonSchema {
     private static final Set<String> ANNOTATIONS = Set.of("title", "description", "default", "examples", "$schema", "$id",
@@ -211,7 +213,7 @@ public final class JsonSchema {
 
         private JsonShape string(JsonNode s, String path) {
             int min = count(s, "minLength", 0, path);
-            int max = count(s, "maxLength", Integer.MAX_VALUE, path);
+            int max = s.has("maxLength") ? count(s, "maxLength", 0, path) : Math.max(min, JsonShape.DEFAULT_MAX_STRING);
             if (min > max) {
                 throw new UnsupportedSchemaException("minLength", path, "'minLength' is above 'maxLength'");
             }

@@ -41,10 +41,17 @@ sealed interface JsonShape {
     record ToolCallShape(List<ToolSpec> tools) implements JsonShape {
     }
 
+    /**
+     * The longest string written when the schema gives no {@code maxLength}: a 6 M-parameter model
+     * rarely closes a string by itself, and a closed string is still valid JSON, where one cut by
+     * {@code max_tokens} is not.
+     */
+    int DEFAULT_MAX_STRING = 200;
+
     AnyShape ANY = new AnyShape();
     LiteralShape BOOLEAN = new LiteralShape(List.of("true", "false"));
     LiteralShape NULL = new LiteralShape(List.of("null"));
-    StringShape STRING = new StringShape(0, Integer.MAX_VALUE);
+    StringShape STRING = new StringShape(0, DEFAULT_MAX_STRING);
     NumberShape NUMBER = new NumberShape(false);
     ObjectShape ANY_OBJECT = new ObjectShape(List.of(), ANY);
     ArrayShape ANY_ARRAY = new ArrayShape(ANY, 0, Integer.MAX_VALUE);

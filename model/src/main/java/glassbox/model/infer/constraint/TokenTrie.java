@@ -22,11 +22,18 @@ final class TokenTrie {
     private final int[][] childBytes;
     private final int[][] children;
     private final int[] token;
+    /** The most bytes any token has. */
+    private final int longestToken;
 
-    private TokenTrie(int[][] childBytes, int[][] children, int[] token) {
+    private TokenTrie(int[][] childBytes, int[][] children, int[] token, int longestToken) {
         this.childBytes = childBytes;
         this.children = children;
         this.token = token;
+        this.longestToken = longestToken;
+    }
+
+    int longestToken() {
+        return longestToken;
     }
 
     static synchronized TokenTrie of(BpeTokenizer tokenizer) {
@@ -36,6 +43,7 @@ final class TokenTrie {
     private static TokenTrie build(BpeTokenizer tokenizer) {
         List<TreeMap<Integer, Integer>> edges = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
+        int longest = 0;
         edges.add(new TreeMap<>());
         tokens.add(-1);
         for (int id = 0; id < tokenizer.vocabSize(); id++) {
@@ -43,6 +51,7 @@ final class TokenTrie {
                 continue;
             }
             int node = 0;
+            longest = Math.max(longest, tokenizer.tokenBytes(id).length);
             for (byte b : tokenizer.tokenBytes(id)) {
                 Integer child = edges.get(node).get(b & 0xFF);
                 if (child == null) {
@@ -64,7 +73,7 @@ final class TokenTrie {
             children[i] = edges.get(i).values().stream().mapToInt(Integer::intValue).toArray();
             token[i] = tokens.get(i);
         }
-        return new TokenTrie(childBytes, children, token);
+        return new TokenTrie(childBytes, children, token, longest);
     }
 
     /** The ordinary tokens that can be written at {@code position}. */

@@ -165,6 +165,47 @@ class JsonConstraintTest {
     }
 
     @Test
+    void stringsAndIntegersAlwaysClose() throws Exception {
+        JsonSchema string = JsonSchema.compile(JSON.readTree("{\"type\":\"string\"}"));
+        assertThat(accepts(string, "\"" + "a".repeat(JsonShape.DEFAULT_MAX_STRING) + "\"")).isTrue();
+        assertThat(accepts(string, "\"" + "a".repeat(JsonShape.DEFAULT_MAX_STRING + 1) + "\"")).as("past the default cap").isFalse();
+        JsonSchema longer = JsonSchema.compile(JSON.readTree("{\"type\":\"string\",\"maxLength\":500}"));
+        assertThat(accepts(longer, "\"" + "a".repeat(500) + "\"")).as("an explicit maxLength wins").isTrue();
+        JsonSchema integer = JsonSchema.compile(JSON.readTree("{\"type\":\"integer\"}"));
+        assertThat(accepts(integer, "-123456789")).isTrue();
+        assertThat(accepts(integer, "1234567890")).as("fits a 32-bit int").isFalse();
+        JsonSchema number = JsonSchema.compile(JSON.readTree("{\"type\":\"number\"}"));
+        assertThat(accepts(number, "123456789012345.5")).isTrue();
+    }
+
+    @Test
+    void reusedAllowedSetsEqualFreshlyComputedOnes() throws Exception {
+        JsonSchema schema = JsonSchema.compile(JSON.readTree("""
+                {"type":"object","properties":{"a":{"type":"string","minLength":3,"maxLength":40},"b":{"type":"string"}},"required":["a","b"]}"""));
+        for (long seed = 1; seed <= 5; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            JsonConstraint c = JsonConstraint.of(schema, tokenizer);
+            List<Integer> written = new java.util.ArrayList<>();
+            for (int step = 0; step < 80; step++) {
+                BitSet allowed = c.allowed();
+                JsonConstraint fresh = JsonConstraint.of(schema, tokenizer);
+                written.forEach(fresh::accept);
+                assertThat(allowed).as("seed %d step %d", seed, step).isEqualTo(fresh.allowed());
+                if (allowed.isEmpty()) {
+                    break;
+                }
+                int[] ids = allowed.stream().toArray();
+                int id = ids[random.nextInt(ids.length)];
+                c.accept(id);
+                written.add(id);
+                if (id == end || id == eos) {
+                    break;
+                }
+            }
+        }
+    }
+
+    @Test
     void aRequiredToolCallStartsWithTheMarkerAndNamesAToolWithValidArguments() throws Exception {
         JsonNode weather = JSON.readTree("""
                 {"type":"object","properties":{"city":{"type":"string","maxLength":10},"unit":{"enum":["c","f"]}},
