@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import glassbox.model.infer.Engine;
+import glassbox.model.infer.FinishReason;
 import glassbox.model.infer.GenerationResult;
 import glassbox.model.infer.SamplingParams;
+import glassbox.model.tokenizer.SpecialToken;
 import glassbox.server.tutor.Citation;
 
 /**
@@ -45,7 +47,7 @@ public final class TraceJson {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", i);
             c.put("text", res.text());
-            c.put("finish_reason", res.finishReason().apiName());
+            c.put("finish_reason", finishReason(res, constraint));
             c.put("cached_tokens", res.cachedTokens());
             c.put("prefill_ms", res.prefillMillis());
             c.put("decode_ms", res.decodeMillis());
@@ -59,5 +61,12 @@ public final class TraceJson {
         trace.put("layers", engine.info().layers());
         trace.put("heads", engine.info().heads());
         return trace;
+    }
+
+    /** As the API reports it: a tool call the model finished is {@code tool_calls}, not the engine's {@code stop}. */
+    public static String finishReason(GenerationResult res, String constraint) {
+        boolean call = "tool_call".equals(constraint) && res.finishReason() == FinishReason.STOP
+                && res.text().contains(SpecialToken.TOOL_CALL.text());
+        return call ? "tool_calls" : res.finishReason().apiName();
     }
 }

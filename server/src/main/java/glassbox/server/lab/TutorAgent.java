@@ -82,7 +82,7 @@ public final class TutorAgent {
         Map<String, Object> action = new LinkedHashMap<>();
         action.put("trace_id", callTrace);
         action.put("text", call.text());
-        action.put("finish_reason", call.finishReason().apiName());
+        action.put("finish_reason", TraceJson.finishReason(call, "tool_call"));
         action.put("tokens", call.completionTokens());
         action.put("arguments", arguments);
         out.put("call", action);

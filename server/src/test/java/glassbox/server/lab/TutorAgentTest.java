@@ -56,6 +56,8 @@ class TutorAgentTest {
         // Both generations are traced under the constraint that decided them.
         JsonNode callTrace = Http.json(Http.get(TestServer.url() + "/api/traces/" + call.get("trace_id").asText()));
         assertThat(callTrace.get("constraint").asText()).isEqualTo("tool_call");
+        assertThat(callTrace.get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(call.get("finish_reason").asText()).isEqualTo("tool_calls");
         JsonNode answerTrace = Http.json(Http.get(TestServer.url() + "/api/traces/" + answer.get("trace_id").asText()));
         assertThat(answerTrace.get("constraint").asText()).isEqualTo("grounding");
         assertThat(answerTrace.get("choices").get(0).get("text").asText()).isEqualTo(answer.get("text").asText());
