@@ -107,7 +107,7 @@ class FastDecoderTest {
         trainer.forward(seq);
         for (int s = 0; s < steps; s++) {
             float[] expected = trainer.probabilities(prompt.length + s);
-            assertThat(maxAbsDiff(softmax(fastLogits[s]), expected)).as("probabilities at position %d", prompt.length + s)
+            assertThat(maxAbsDiff(CommittedModelTest.softmax(fastLogits[s]), expected)).as("probabilities at position %d", prompt.length + s)
                     .isLessThanOrEqualTo(1e-4f);
         }
     }
@@ -126,21 +126,5 @@ class FastDecoderTest {
             max = Math.max(max, Math.abs(a[i] - b[i]));
         }
         return max;
-    }
-
-    static float[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        float[] p = new float[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) (Math.exp(logits[i] - max) / sum);
-        }
-        return p;
     }
 }
