@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code glassbox bench}: speed figures, one JSON line each. Benchmarks, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed; prints one JSON line per figure.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Decode.class, BenchCommand.Prefill.class, BenchCommand.Search.class, BenchCommand.Http.class,
-                BenchCommand.Tokenize.class, BenchCommand.Soak.class})
+                BenchCommand.Serving.class, BenchCommand.Tokenize.class, BenchCommand.Soak.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -187,6 +187,33 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             for (Map<String, Object> line : HttpBenchmark.run(model, tokens, rounds)) {
                 System.out.println(Json.write(line));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "serving", mixinStandardHelpOptions = true,
+            description = "The serving figures together: decode, HTTP streaming vs the engine, throughput and time to first token for 1, 4 "
+                    + "and 16 clients, prefill with and without traces; with --record also written into the model card.")
+    static final class Serving implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "models/course-tiny") Path model;
+        @Option(names = "--rounds", defaultValue = "3") int rounds;
+        @Option(names = "--record", description = "Write the figures into the model card (README.md).") boolean record;
+
+        @Override
+        public Integer call() throws Exception {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            double load = os.getSystemLoadAverage();
+            List<Map<String, Object>> lines = new ArrayList<>();
+            lines.add(DecodeBenchmark.decode(model, 500, 0, false, rounds));
+            lines.add(DecodeBenchmark.prefill(model, 256, 0, rounds + 2, true));
+            lines.addAll(HttpBenchmark.run(model, 200, rounds));
+            for (Map<String, Object> line : lines) {
+                System.out.println(Json.write(line));
+            }
+            if (record) {
+                ServingRecord.record(model, lines, (load + os.getSystemLoadAverage()) / 2, Runtime.getRuntime().availableProcessors());
+                System.err.println("recorded in " + model.resolve("README.md"));
             }
             return 0;
         }

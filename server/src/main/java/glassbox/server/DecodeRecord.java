@@ -1,7 +1,6 @@
 package glassbox.server;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,7 @@ final class DecodeRecord {
         Map<String, Object> ours = find(lines, "decode");
         Map<String, Object> c = find(lines, "decode_llama2c");
         Map<String, Object> ratio = find(lines, "decode_vs_llama2c");
-        String table = BEGIN + "\n### Decode against llama2.c (`./scripts/bench decode --anchor RUN_BINARY --record`)\n"
+        String table = "### Decode against llama2.c (`./scripts/bench decode --anchor RUN_BINARY --record`)\n"
                 + "| | tokens/s |\n|---|---|\n"
                 + String.format(Locale.ROOT, "| Glassbox decode, %s tokens, %s thread(s), sampling included | %s |%n", ours.get("tokens"),
                         ours.get("threads"), ours.get("tokens_per_s"))
@@ -35,14 +34,8 @@ final class DecodeRecord {
                 + String.format(Locale.ROOT, "| greedy tokens equal to run.c's, from its start token | %s of %s |%n", check.get("same_greedy_tokens"),
                         check.get("steps"))
                 + String.format(Locale.ROOT, "%nMedians of tokens/s; load average %.1f on %d cores while measuring "
-                        + "(figures from a busy machine are lower for both, and more so with more threads).%n", load, cores)
-                + END;
-        Path card = modelDir.resolve("README.md");
-        String text = Files.readString(card);
-        int from = text.indexOf(BEGIN), to = text.indexOf(END);
-        text = from >= 0 && to > from ? text.substring(0, from) + table + text.substring(to + END.length())
-                : text.stripTrailing() + "\n\n" + table + "\n";
-        Files.writeString(card, text);
+                        + "(figures from a busy machine are lower for both, and more so with more threads).%n", load, cores);
+        new ModelCardSection(BEGIN, END).write(modelDir, table);
     }
 
     private static Map<String, Object> find(List<Map<String, Object>> lines, String bench) {

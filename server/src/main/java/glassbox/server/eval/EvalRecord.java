@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import glassbox.server.Json;
+import glassbox.server.ModelCardSection;
 
 /**
  * Writes eval figures into a model directory: {@code training.json} gains
@@ -33,7 +34,7 @@ public final class EvalRecord {
         evals.set(label, entry);
         Files.writeString(report, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
 
-        StringBuilder table = new StringBuilder(BEGIN).append("\n## Tutor answers (`./scripts/eval`)\n")
+        StringBuilder table = new StringBuilder("## Tutor answers (`./scripts/eval`)\n")
                 .append("| decoding | questions | cite@3 | key term | grounded | course 4-grams | clean stop | tokens | p50 / p99 ms |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = evals.fields(); it.hasNext(); ) {
@@ -45,12 +46,7 @@ public final class EvalRecord {
                     s.path("mean_answer_tokens").asDouble(), s.path("p50_millis").asDouble(), s.path("p99_millis").asDouble()));
         }
         table.append("\nQuestion set: `").append(questionSet).append("` (learner questions with expected lessons and key terms). ")
-                .append("\"grounded\" = share of the answer's word 4-grams found in the cited sections.\n").append(END);
-        Path card = modelDir.resolve("README.md");
-        String text = Files.readString(card);
-        int from = text.indexOf(BEGIN), to = text.indexOf(END);
-        text = from >= 0 && to > from ? text.substring(0, from) + table + text.substring(to + END.length())
-                : text.stripTrailing() + "\n\n" + table + "\n";
-        Files.writeString(card, text);
+                .append("\"grounded\" = share of the answer's word 4-grams found in the cited sections.");
+        new ModelCardSection(BEGIN, END).write(modelDir, table.toString());
     }
 }
