@@ -65,7 +65,7 @@ public final class JsonConstraint implements Constraint {
     private JsonPrefix.Stack key(JsonPrefix.Stack s) {
         if (s.top() instanceof JsonPrefix.StringFrame f && f.chars() >= f.shape().minLength()
                 && (long) f.shape().maxLength() - f.chars() > trie.longestToken()) {
-            return new JsonPrefix.Stack(new JsonPrefix.StringFrame(f.shape(), -1, f.escape(), f.continuation()), s.rest());
+            return new JsonPrefix.Stack(new JsonPrefix.StringFrame(f.shape(), -1, f.escape(), f.continuation(), f.lead()), s.rest());
         }
         return s;
     }

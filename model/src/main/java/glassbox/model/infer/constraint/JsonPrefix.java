@@ -301,13 +301,21 @@ final class JsonPrefix {
     /**
      * Inside a string after its opening quote: {@code chars} characters so far; {@code escape}: 0
      * outside an escape, 1 after a backslash, 2..5 inside {@code \\uXXXX}; {@code continuation}: UTF-8
-     * continuation bytes still owed.
+     * continuation bytes still owed; {@code lead}: the lead byte while its first continuation byte is
+     * owed (that byte's range depends on it: no overlong forms, no surrogates, nothing past U+10FFFF),
+     * else 0.
      */
-    record StringFrame(StringShape shape, int chars, int escape, int continuation) implements Frame {
+    record StringFrame(StringShape shape, int chars, int escape, int continuation, int lead) implements Frame {
+        StringFrame(StringShape shape, int chars, int escape, int continuation) {
+            this(shape, chars, escape, continuation, 0);
+        }
+
         @Override
         public Stack feed(int b, Stack rest) {
             if (continuation > 0) {
-                return b >= 0x80 && b <= 0xBF ? new Stack(new StringFrame(shape, chars, 0, continuation - 1), rest) : null;
+                int low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+                int high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+                return b >= low && b <= high ? new Stack(new StringFrame(shape, chars, 0, continuation - 1), rest) : null;
             }
             if (escape == 1) {
                 if (b == 'u') {
@@ -332,7 +340,7 @@ final class JsonPrefix {
                 return new Stack(new StringFrame(shape, counted(), 0, 0), rest);
             }
             int owed = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
-            return owed < 0 ? null : new Stack(new StringFrame(shape, counted(), 0, owed), rest);
+            return owed < 0 ? null : new Stack(new StringFrame(shape, counted(), 0, owed, b), rest);
         }
 
         private int counted() {

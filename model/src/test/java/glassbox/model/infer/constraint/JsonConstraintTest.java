@@ -165,6 +165,35 @@ class JsonConstraintTest {
     }
 
     @Test
+    void stringsHoldOnlyWellFormedUtf8() throws Exception {
+        JsonSchema schema = JsonSchema.compile(JSON.readTree("{\"type\":\"string\",\"maxLength\":3}"));
+        assertThat(acceptsBytes(schema, 0xC3, 0xA9)).as("é").isTrue();
+        assertThat(acceptsBytes(schema, 0xE2, 0x82, 0xAC)).as("€").isTrue();
+        assertThat(acceptsBytes(schema, 0xED, 0x9F, 0xBF)).as("U+D7FF, just below the surrogates").isTrue();
+        assertThat(acceptsBytes(schema, 0xF0, 0x9D, 0x84, 0x9E)).as("𝄞, four bytes").isTrue();
+        assertThat(acceptsBytes(schema, 0xF4, 0x8F, 0xBF, 0xBF)).as("U+10FFFF").isTrue();
+        assertThat(acceptsBytes(schema, 0xC0, 0xAF)).as("overlong two-byte form").isFalse();
+        assertThat(acceptsBytes(schema, 0xE0, 0x80, 0xAF)).as("overlong three-byte form").isFalse();
+        assertThat(acceptsBytes(schema, 0xED, 0xA0, 0x80)).as("a surrogate").isFalse();
+        assertThat(acceptsBytes(schema, 0xF0, 0x80, 0x80, 0xAF)).as("overlong four-byte form").isFalse();
+        assertThat(acceptsBytes(schema, 0xF4, 0x90, 0x80, 0x80)).as("past U+10FFFF").isFalse();
+        assertThat(acceptsBytes(schema, 0xE2, 0x82)).as("a character cut short").isFalse();
+        assertThat(acceptsBytes(schema, 0xA9)).as("a stray continuation byte").isFalse();
+    }
+
+    /** Whether {@code "…"} around these raw bytes is accepted. */
+    private static boolean acceptsBytes(JsonSchema schema, int... inner) {
+        byte[] bytes = new byte[inner.length + 2];
+        bytes[0] = '"';
+        bytes[bytes.length - 1] = '"';
+        for (int i = 0; i < inner.length; i++) {
+            bytes[i + 1] = (byte) inner[i];
+        }
+        JsonPrefix.Stack s = JsonPrefix.feed(JsonPrefix.start(schema.root), bytes);
+        return s != null && JsonPrefix.complete(s);
+    }
+
+    @Test
     void stringsAndIntegersAlwaysClose() throws Exception {
         JsonSchema string = JsonSchema.compile(JSON.readTree("{\"type\":\"string\"}"));
         assertThat(accepts(string, "\"" + "a".repeat(JsonShape.DEFAULT_MAX_STRING) + "\"")).isTrue();
