@@ -200,8 +200,8 @@ public final class CourseIndex implements AutoCloseable {
     /**
      * The query the snippets are marked with: only its clause on the text field, the one field a
      * snippet shows. The highlighter marks only that field's terms anyway; handed the whole query
-     * (five fields, fuzzy clauses) it gave the same snippets for every dev question in about three
-     * times the time ({@code README.md}, "Speed").
+     * (five fields, fuzzy clauses) it gave the same snippets for every dev question for about twice
+     * the CPU time ({@code README.md}, "Speed").
      */
     private static Query snippetQuery(List<Clause> clauses, Query whole) {
         return clauses.stream().filter(c -> c.field().equals("text")).findFirst().map(Clause::query).orElse(whole);
