@@ -55,7 +55,7 @@ class LangChain4jTest {
         final List<String> queries = new ArrayList<>();
 
         @Tool("Searches the course for a passage about the query")
-        String searchCourse(@P("what to look for") String query) {
+        String searchCourse(@P(name = "query", value = "what to look for") String query) {
             queries.add(query);
             return "Attention lets every token look back at the tokens before it.";
         }
