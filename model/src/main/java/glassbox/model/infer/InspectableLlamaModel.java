@@ -62,6 +62,11 @@ final class InspectableLlamaModel extends LlamaModel {
         return fast == null ? 0 : fast.threads();
     }
 
+    /** The fast decoder for batched steps (the engine's {@link DecodeBatcher}); null when jlama's kernels serve. */
+    FastDecoder fastDecoder() {
+        return fast;
+    }
+
     /** Set before a forward pass and cleared after; null switches capturing off (the fast path). */
     void capture(LayerCapture capture) {
         this.capture = capture;
