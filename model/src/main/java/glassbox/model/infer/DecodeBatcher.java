@@ -9,24 +9,28 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
 /**
  * Continuous batching of decode steps. Each generation keeps running on its own thread (its
  * sampler, seed, constraint, stop strings, output and trace stay there) and hands its next token
- * to {@link #decode}; one decode thread runs a single batched forward
- * ({@link FastDecoder#forward(int[], int[], KvBufferCache.KvBuffer[])}) over every row waiting at
+ * to {@link Lane#decode}; one batched forward
+ * ({@link FastDecoder#forward(int[], int[], KvBufferCache.KvBuffer[])}) runs every row waiting at
  * that moment and hands each row its logits. A generation {@link #join joins} after its prefill,
  * so it is in the next step, and leaves (closes its {@link Lane}) when it is done (stop, length,
  * cancel, error); the batch changes from one step to the next.
  *
- * <p>Gathering: the decode thread starts a step once every member has handed in its row, or
- * {@link #GATHER_NANOS} after the first row came, whichever is first, so rows that arrive a moment
- * apart (each thread samples at its own pace) share a step, and a member that is slow to come back
- * (a blocked client) delays the others by at most that much per step.
+ * <p>Leader and followers, no thread of its own: the row whose arrival completes the batch (every
+ * member has handed in its row), or the first waiting row to see {@link #GATHER_NANOS} pass since
+ * the first row came (or the last step ended), runs the step on its own thread, then wakes the
+ * others with their logits.
+ * So rows that arrive a moment apart (each thread samples at its own pace) share a step, a member
+ * that is slow to come back (a blocked client) delays the others by at most that much per step,
+ * and a generation alone hands nothing to another thread. One step runs at a time; rows that come
+ * during a step wait for the next.
  *
  * <p>Each step holds the engine's model lock, so jlama's prefills, which take the same (fair) lock,
  * run between steps. A row's logits are the same bits in any batch (see {@link FastDecoder}), so a
  * generation gives the same tokens whoever decodes beside it.
  */
-final class DecodeBatcher implements AutoCloseable {
-    /** Longest wait for the other members once one row is waiting. */
-    static final long GATHER_NANOS = 2_000_000;
+final class DecodeBatcher {
+    /** Longest wait for the other members once a row is waiting (or a step ended): a few samplings' worth. */
+    static final long GATHER_NANOS = 5_000_000;
 
     /** What a row gets back: its logits [vocab] and how many rows its step ran. */
     record Step(float[] logits, int batchSize) {
@@ -62,18 +66,14 @@ final class DecodeBatcher implements AutoCloseable {
 
     private final FastDecoder decoder;
     private final Lock modelLock;
-    private final Thread thread;
     private final List<Row> waiting = new ArrayList<>();   // guarded by this
-    private long firstWaitingSince;                         // guarded by this
+    private long gatherSince;                               // guarded by this: when the wait for the next step's rows began
     private int members;                                    // guarded by this
-    private boolean closed;                                 // guarded by this
+    private boolean stepRunning;                            // guarded by this
 
     DecodeBatcher(FastDecoder decoder, Lock modelLock) {
         this.decoder = decoder;
         this.modelLock = modelLock;
-        this.thread = new Thread(this::loop, "glassbox-decode-batcher");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** A generation enters the batch: its rows are waited for from the next step on, until it closes the lane. */
@@ -106,33 +106,16 @@ final class DecodeBatcher implements AutoCloseable {
     }
 
     /**
-     * Runs {@code token} at {@code position} on {@code kv} in the next step and returns its logits;
-     * blocks until that step is done.
+     * Runs {@code token} at {@code position} on {@code kv} in the next step, led by this thread or
+     * another, and returns its logits once that step is done.
      *
-     * @throws IllegalStateException when the step failed or the batcher was closed
+     * @throws IllegalStateException when the step failed
      */
     private Step decode(int token, int position, KvBufferCache.KvBuffer kv) {
         Row row = new Row(token, position, kv);
-        boolean interrupted = false;
-        synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("the engine is closed");
-            }
-            if (waiting.isEmpty()) {
-                firstWaitingSince = System.nanoTime();
-            }
-            waiting.add(row);
-            notifyAll();
-            while (!row.done()) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;   // the step is under way for this row's cache: wait for it, like a model lock
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        List<Row> batch = gather(row);
+        if (batch != null) {
+            run(batch);
         }
         if (row.failure != null) {
             throw row.failure;
@@ -140,67 +123,52 @@ final class DecodeBatcher implements AutoCloseable {
         return row.result;
     }
 
-    private void loop() {
-        while (true) {
-            List<Row> batch = nextBatch();
-            if (batch == null) {
-                return;
-            }
-            RuntimeException failure = null;
-            float[][] logits = new float[batch.size()][decoder.vocab()];
-            try {
-                run(batch, logits);
-            } catch (RuntimeException | Error e) {
-                failure = new IllegalStateException("batched decode step failed", e);
-            }
-            synchronized (this) {
-                for (int b = 0; b < batch.size(); b++) {
-                    Row row = batch.get(b);
-                    if (failure != null) {
-                        row.failure = failure;
-                    } else {
-                        row.result = new Step(logits[b], batch.size());
-                    }
-                }
-                notifyAll();
-            }
+    /**
+     * Puts {@code row} in the waiting rows and waits until either another thread's step has done
+     * it (returns null) or this thread is to lead the next step (returns its rows, this one among them).
+     */
+    private synchronized List<Row> gather(Row row) {
+        if (waiting.isEmpty()) {
+            gatherFromNow();
         }
-    }
-
-    /** Waits until every member's row is in (or the gather time is up); null once closed. */
-    private synchronized List<Row> nextBatch() {
-        while (true) {
-            if (closed) {
-                return null;
-            }
-            if (!waiting.isEmpty()) {
-                long left = firstWaitingSince + GATHER_NANOS - System.nanoTime();
-                if (waiting.size() >= members || left <= 0) {
+        waiting.add(row);
+        notifyAll();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (row.done()) {
+                    return null;
+                }
+                long left = gatherSince + GATHER_NANOS - System.nanoTime();
+                if (!stepRunning && (waiting.size() >= members || left <= 0)) {
+                    stepRunning = true;
                     List<Row> batch = new ArrayList<>(waiting);
                     waiting.clear();
                     return batch;
                 }
-                waitNanos(left);
-            } else {
-                waitNanos(Long.MAX_VALUE);
+                try {
+                    if (stepRunning) {
+                        wait();
+                    } else {
+                        wait(left / 1_000_000, (int) (left % 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;   // this row's cache is in a step or about to be: finish it, like a model lock
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void waitNanos(long nanos) {
-        try {
-            if (nanos == Long.MAX_VALUE) {
-                wait();
-            } else {
-                wait(nanos / 1_000_000, (int) (nanos % 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            closed = true;
-        }
+    private void gatherFromNow() {
+        gatherSince = System.nanoTime();
     }
 
-    /** One forward over all rows, under the model lock: B tokens at their positions on their caches → logits [B][vocab]. */
-    private void run(List<Row> batch, float[][] logits) {
+    /** One forward over all rows under the model lock, then each row gets its logits (or the failure) and the followers wake. */
+    private void run(List<Row> batch) {
         int n = batch.size();
         int[] tokens = new int[n];
         int[] positions = new int[n];
@@ -211,30 +179,27 @@ final class DecodeBatcher implements AutoCloseable {
             positions[b] = row.position;
             kvs[b] = row.kv;
         }
+        float[][] logits = new float[n][decoder.vocab()];
+        RuntimeException failure = null;
         modelLock.lock();
         try {
             decoder.logits(decoder.forward(tokens, positions, kvs), logits, n);
+        } catch (RuntimeException | Error e) {
+            failure = new IllegalStateException("batched decode step failed", e);
         } finally {
             modelLock.unlock();
         }
-    }
-
-    /** Stops the decode thread; rows still waiting fail. */
-    @Override
-    public void close() {
         synchronized (this) {
-            closed = true;
-            IllegalStateException closing = new IllegalStateException("the engine is closed");
-            for (Row row : waiting) {
-                row.failure = closing;
+            for (int b = 0; b < n; b++) {
+                if (failure != null) {
+                    batch.get(b).failure = failure;
+                } else {
+                    batch.get(b).result = new Step(logits[b], n);
+                }
             }
-            waiting.clear();
+            stepRunning = false;
+            gatherFromNow();   // the rows of this step get their gather time to come back
             notifyAll();
-        }
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

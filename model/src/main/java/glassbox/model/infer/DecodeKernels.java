@@ -26,46 +26,76 @@ final class DecodeKernels {
     private DecodeKernels() {
     }
 
+    /** Columns per panel of a packed weight matrix: one tile's outputs. */
+    static final int PANEL = 4 * L;
+
     /**
-     * y[b][o] = Σ_i x[b][i] · W[i][o] for rows b in [0, batch) and outputs o in [from, to): W is
-     * {@code [in][out]} (the transpose of Hugging Face's {@code [out][in]}), so L neighbouring
-     * outputs are one vector load per input i, and each weight load serves two rows of the batch.
-     * Every output is one accumulator summed over i = 0, 1, … in order with one rounding per FMA,
-     * whatever the batch, the tile it falls in or the JIT tier: a row's result never depends on the
-     * other rows (no horizontal sums, whose order the JIT may change).
+     * Packs a weight matrix from Hugging Face's {@code [out][in]} into column panels: the outputs
+     * in groups of {@link #PANEL} (the last group narrower when out is not a multiple), each group
+     * stored as {@code [in][width]}, one group after the other. Output o of input i is at
+     * {@code p·in + i·width + (o − p)}, p = o rounded down to a multiple of PANEL. A tile then reads
+     * one contiguous block (in × PANEL floats) instead of a strip of every row.
+     */
+    static float[] pack(float[] outIn, int out, int in) {
+        float[] packed = new float[out * in];
+        for (int p = 0; p < out; p += PANEL) {
+            int width = Math.min(PANEL, out - p);
+            for (int i = 0; i < in; i++) {
+                for (int c = 0; c < width; c++) {
+                    packed[p * in + i * width + c] = outIn[(p + c) * in + i];
+                }
+            }
+        }
+        return packed;
+    }
+
+    /**
+     * y[b][o] = Σ_i x[b][i] · W[i][o] for rows b in [0, batch) and outputs o in [from, to), W packed
+     * by {@link #pack} ({@code from} a multiple of {@link #PANEL}, {@code to} one too or
+     * {@code out}): L neighbouring outputs are one vector load per input i, and each weight load
+     * serves two rows of the batch. Every output is one accumulator summed over i = 0, 1, … in
+     * order with one rounding per FMA, whatever the batch, the tile it falls in or the JIT tier: a
+     * row's result never depends on the other rows (no horizontal sums, whose order the JIT may
+     * change).
      */
     static void matMul(float[] w, float[][] x, int batch, float[][] y, int from, int to, int in, int out) {
-        int o = from;
-        for (; o + 4 * L <= to; o += 4 * L) {
-            int b = 0;
-            for (; b + 2 <= batch; b += 2) {
-                tile4x2(w, x[b], x[b + 1], y[b], y[b + 1], o, in, out);
-            }
-            if (b < batch) {
-                tile4x1(w, x[b], y[b], o, in, out);
-            }
-        }
-        for (; o + L <= to; o += L) {
-            for (int b = 0; b < batch; b++) {
-                column(w, x[b], y[b], o, in, out);
-            }
-        }
-        for (; o < to; o++) {
-            for (int b = 0; b < batch; b++) {
-                float acc = 0f;
-                for (int i = 0; i < in; i++) {
-                    acc = Math.fma(w[i * out + o], x[b][i], acc);   // the same rounding as a vector lane's fma
+        for (int p = from; p < to; p += PANEL) {
+            int width = Math.min(PANEL, out - p);
+            int base = p * in;
+            if (width == PANEL) {
+                int b = 0;
+                for (; b + 2 <= batch; b += 2) {
+                    tile4x2(w, base, x[b], x[b + 1], y[b], y[b + 1], p, in);
                 }
-                y[b][o] = acc;
+                if (b < batch) {
+                    tile4x1(w, base, x[b], y[b], p, in);
+                }
+                continue;
+            }
+            // the last, narrower panel: whole vectors, then lane by lane
+            int c = 0;
+            for (; c + L <= width; c += L) {
+                for (int b = 0; b < batch; b++) {
+                    column(w, base + c, width, x[b], y[b], p + c, in);
+                }
+            }
+            for (; c < width; c++) {
+                for (int b = 0; b < batch; b++) {
+                    float acc = 0f;
+                    for (int i = 0; i < in; i++) {
+                        acc = Math.fma(w[base + i * width + c], x[b][i], acc);   // the same rounding as a vector lane's fma
+                    }
+                    y[b][p + c] = acc;
+                }
             }
         }
     }
 
-    /** Outputs [o, o + 4L) of two rows: eight accumulators, four weight loads and two broadcasts per input. */
-    private static void tile4x2(float[] w, float[] x0, float[] x1, float[] y0, float[] y1, int o, int in, int out) {
+    /** Outputs [o, o + PANEL) of two rows from the panel at {@code base}: eight accumulators, four weight loads and two broadcasts per input. */
+    private static void tile4x2(float[] w, int base, float[] x0, float[] x1, float[] y0, float[] y1, int o, int in) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-        for (int i = 0, wi = o; i < in; i++, wi += out) {
+        for (int i = 0, wi = base; i < in; i++, wi += PANEL) {
             FloatVector w0 = FloatVector.fromArray(S, w, wi);
             FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
             FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
@@ -91,10 +121,10 @@ final class DecodeKernels {
         b3.intoArray(y1, o + 3 * L);
     }
 
-    /** Outputs [o, o + 4L) of one row: four independent FMA chains. */
-    private static void tile4x1(float[] w, float[] x, float[] y, int o, int in, int out) {
+    /** Outputs [o, o + PANEL) of one row from the panel at {@code base}: four independent FMA chains. */
+    private static void tile4x1(float[] w, int base, float[] x, float[] y, int o, int in) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-        for (int i = 0, wi = o; i < in; i++, wi += out) {
+        for (int i = 0, wi = base; i < in; i++, wi += PANEL) {
             FloatVector s = FloatVector.broadcast(S, x[i]);
             a0 = FloatVector.fromArray(S, w, wi).fma(s, a0);
             a1 = FloatVector.fromArray(S, w, wi + L).fma(s, a1);
@@ -107,10 +137,10 @@ final class DecodeKernels {
         a3.intoArray(y, o + 3 * L);
     }
 
-    /** Outputs [o, o + L) of one row. */
-    private static void column(float[] w, float[] x, float[] y, int o, int in, int out) {
+    /** Outputs [o, o + L) of one row: weights from {@code at}, {@code stride} floats per input. */
+    private static void column(float[] w, int at, int stride, float[] x, float[] y, int o, int in) {
         FloatVector acc = FloatVector.zero(S);
-        for (int i = 0, wi = o; i < in; i++, wi += out) {
+        for (int i = 0, wi = at; i < in; i++, wi += stride) {
             acc = FloatVector.fromArray(S, w, wi).fma(FloatVector.broadcast(S, x[i]), acc);
         }
         acc.intoArray(y, o);

@@ -502,9 +502,6 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
-        if (batcher != null) {
-            batcher.close();
-        }
         sessions.closeAll();
         kvCache.close();
         model.jlama().close();

@@ -29,8 +29,8 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * <p>Why not jlama's layers for this step: at hidden size 256 each jlama op is a fork/join task
  * over tensor objects, and the per-call overhead outweighs the arithmetic (profile and figures
  * in the model card's "Serving" section). The weights are copied once into plain float arrays,
- * transposed to {@code [in][out]} (the F32 weights are held twice, and the tied classifier a
- * third time: 27 MB more for course-tiny).
+ * packed {@code [in][out]} in column panels (the F32 weights are held twice, and the tied
+ * classifier a third time: 27 MB more for course-tiny).
  *
  * <p>Matrix columns and (row, head) pairs of attention are split over {@link SplitWork}'s two
  * threads when it has them, as llama2.c splits them over OpenMP threads.
@@ -40,7 +40,7 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
 final class FastDecoder implements AutoCloseable {
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** One transformer block's weights, matrices transposed to {@code [in][out]}. */
+    /** One transformer block's weights, matrices packed for {@link DecodeKernels#matMul} ({@code [in][out]} in column panels). */
     private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] wo,
                          float[] ffnNorm, float[] gate, float[] up, float[] down) {
     }
@@ -92,7 +92,7 @@ final class FastDecoder implements AutoCloseable {
     private final float attentionScale;
     private final float[][] rope;   // jlama's table: [position·headSize/2 + index][cos, sin]
     private final float[] embed;    // [vocab][dim]
-    private final float[] classifier; // [dim][vocab]: lm_head (or the tied embedding) transposed
+    private final float[] classifier; // [dim][vocab] packed: lm_head (or the tied embedding)
     private final float[] finalNorm;
     private final Layer[] layers;
 
@@ -113,16 +113,16 @@ final class FastDecoder implements AutoCloseable {
         attentionScale = c.attentionMultiplier != null ? c.attentionMultiplier : (float) (1.0 / StrictMath.sqrt(c.headSize));
         rope = c.ropeFreqs.orElseThrow();
         embed = floats(w, "model.embed_tokens.weight");
-        classifier = transposed(w, w.isWeightPresent("lm_head.weight") ? "lm_head.weight" : "model.embed_tokens.weight");
+        classifier = packed(w, w.isWeightPresent("lm_head.weight") ? "lm_head.weight" : "model.embed_tokens.weight");
         finalNorm = floats(w, "model.norm.weight");
         layers = new Layer[c.numberOfLayers];
         for (int l = 0; l < layers.length; l++) {
             String p = "model.layers." + l + ".";
             layers[l] = new Layer(floats(w, p + "input_layernorm.weight"),
-                    transposed(w, p + "self_attn.q_proj.weight"), transposed(w, p + "self_attn.k_proj.weight"),
-                    transposed(w, p + "self_attn.v_proj.weight"), transposed(w, p + "self_attn.o_proj.weight"),
+                    packed(w, p + "self_attn.q_proj.weight"), packed(w, p + "self_attn.k_proj.weight"),
+                    packed(w, p + "self_attn.v_proj.weight"), packed(w, p + "self_attn.o_proj.weight"),
                     floats(w, p + "post_attention_layernorm.weight"),
-                    transposed(w, p + "mlp.gate_proj.weight"), transposed(w, p + "mlp.up_proj.weight"), transposed(w, p + "mlp.down_proj.weight"));
+                    packed(w, p + "mlp.gate_proj.weight"), packed(w, p + "mlp.up_proj.weight"), packed(w, p + "mlp.down_proj.weight"));
         }
         rows = new Rows(1, dim, hidden, heads, headSize, kvDim, context);
     }
@@ -190,7 +190,7 @@ final class FastDecoder implements AutoCloseable {
             for (int b = 0; b < batch; b++) {
                 DecodeKernels.rmsNorm(r.x[b], layer.ffnNorm, eps, r.xb[b], dim);
             }
-            split.run(hidden, 4 * DecodeKernels.L, (from, to) -> {
+            split.run(hidden, DecodeKernels.PANEL, (from, to) -> {
                 DecodeKernels.matMul(layer.gate, r.xb, batch, r.gate, from, to, dim, hidden);
                 DecodeKernels.matMul(layer.up, r.xb, batch, r.up, from, to, dim, hidden);
             });
@@ -221,7 +221,7 @@ final class FastDecoder implements AutoCloseable {
 
     /** y[b] = x[b] · W for b &lt; batch, W {@code [in][out]}; output columns split over the threads. */
     private void matMul(float[] w, float[][] x, float[][] y, int batch, int in, int out) {
-        split.run(out, 4 * DecodeKernels.L, (from, to) -> DecodeKernels.matMul(w, x, batch, y, from, to, in, out));
+        split.run(out, DecodeKernels.PANEL, (from, to) -> DecodeKernels.matMul(w, x, batch, y, from, to, in, out));
     }
 
     /** Scratch for {@code batch} rows, grown (never shrunk) as batches grow. */
@@ -308,19 +308,10 @@ final class FastDecoder implements AutoCloseable {
         }
     }
 
-    /** A weight matrix {@code [out][in]} on disk (Hugging Face's layout), transposed to {@code [in][out]}. */
-    private static float[] transposed(WeightLoader w, String name) {
+    /** A weight matrix {@code [out][in]} on disk (Hugging Face's layout), packed into {@link DecodeKernels#pack column panels}. */
+    private static float[] packed(WeightLoader w, String name) {
         AbstractTensor t = w.load(name);
-        int out = t.shape().first();
-        int in = t.shape().last();
-        float[] rowMajor = floats(w, name);
-        float[] result = new float[rowMajor.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                result[i * out + o] = rowMajor[o * in + i];
-            }
-        }
-        return result;
+        return DecodeKernels.pack(floats(w, name), t.shape().first(), t.shape().last());
     }
 
     /** A weight tensor as a fresh row-major float array (F32 on disk). */

@@ -28,20 +28,20 @@ class DecodeKernelsTest {
 
     @Test
     void matMulIsEachRowTimesTheMatrix() {
-        // out 13 and 40: a vector-length tail after whole tiles; batch 3: a row without a partner
-        for (int[] shape : new int[][] {{5, 13, 3}, {8, 16, 2}, {7, 40, 3}, {1, 3, 1}, {64, 72, 5}}) {
+        // outputs not a multiple of the panel (or the vector): narrow last panels; batch 3 and 5: a row without a partner
+        for (int[] shape : new int[][] {{5, 13, 3}, {8, 16, 2}, {7, 40, 3}, {1, 3, 1}, {64, 72, 5}, {16, 2 * DecodeKernels.PANEL, 4}}) {
             int in = shape[0], out = shape[1], batch = shape[2];
-            float[] w = random(in * out);
+            float[] w = random(out * in);   // Hugging Face's [out][in]
             float[][] x = new float[batch][], y = new float[batch][out];
             for (int b = 0; b < batch; b++) {
                 x[b] = random(in);
             }
-            DecodeKernels.matMul(w, x, batch, y, 0, out, in, out);
+            DecodeKernels.matMul(DecodeKernels.pack(w, out, in), x, batch, y, 0, out, in, out);
             for (int b = 0; b < batch; b++) {
                 for (int o = 0; o < out; o++) {
                     double sum = 0;
                     for (int i = 0; i < in; i++) {
-                        sum += x[b][i] * w[i * out + o];
+                        sum += x[b][i] * w[o * in + i];
                     }
                     assertThat((double) y[b][o]).as("%dx%d batch %d row %d output %d", in, out, batch, b, o).isCloseTo(sum, within(1e-4));
                 }
@@ -51,15 +51,15 @@ class DecodeKernelsTest {
 
     @Test
     void aRowsProductIsTheSameBitsInAnyBatchAndAnySplit() {
-        int in = 48, out = 8 * DecodeKernels.L + 5;   // whole tiles, single vectors and a lane-by-lane tail
-        float[] w = random(in * out);
+        int in = 48, out = 2 * DecodeKernels.PANEL + DecodeKernels.L + 5;   // whole panels, then a narrow one: a vector and lanes
+        float[] w = DecodeKernels.pack(random(out * in), out, in);
         float[][] x = new float[5][];
         for (int b = 0; b < x.length; b++) {
             x[b] = random(in);
         }
         float[][] together = new float[5][out];
-        DecodeKernels.matMul(w, x, 5, together, 0, 4 * DecodeKernels.L, in, out);
-        DecodeKernels.matMul(w, x, 5, together, 4 * DecodeKernels.L, out, in, out);
+        DecodeKernels.matMul(w, x, 5, together, 0, DecodeKernels.PANEL, in, out);   // split as two threads would
+        DecodeKernels.matMul(w, x, 5, together, DecodeKernels.PANEL, out, in, out);
         for (int b = 0; b < x.length; b++) {
             float[][] alone = new float[1][out];
             DecodeKernels.matMul(w, new float[][] {x[b]}, 1, alone, 0, out, in, out);
