@@ -2,7 +2,7 @@ package glassbox.model.infer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.github.tjake.jlama.tensor.KvBufferCache;
 
@@ -24,8 +24,8 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * and a generation alone hands nothing to another thread. One step runs at a time; rows that come
  * during a step wait for the next.
  *
- * <p>Each step holds the engine's model lock, so jlama's prefills, which take the same (fair) lock,
- * run between steps. A row's logits are the same bits in any batch (see {@link FastDecoder}), so a
+ * <p>Each step holds the engine's model lock; prefills, which take the same (fair) lock, run
+ * between steps and go before a step when they are waiting for it. A row's logits are the same bits in any batch (see {@link FastDecoder}), so a
  * generation gives the same tokens whoever decodes beside it.
  */
 final class DecodeBatcher {
@@ -65,13 +65,14 @@ final class DecodeBatcher {
     }
 
     private final FastDecoder decoder;
-    private final Lock modelLock;
+    private final ReentrantLock modelLock;
     private final List<Row> waiting = new ArrayList<>();   // guarded by this
     private long gatherSince;                               // guarded by this: when the wait for the next step's rows began
     private int members;                                    // guarded by this
     private boolean stepRunning;                            // guarded by this
 
-    DecodeBatcher(FastDecoder decoder, Lock modelLock) {
+    /** @param modelLock the engine's lock around every forward pass; fair, so that {@link #run} can let waiting prefills go first */
+    DecodeBatcher(FastDecoder decoder, ReentrantLock modelLock) {
         this.decoder = decoder;
         this.modelLock = modelLock;
     }
@@ -182,6 +183,13 @@ final class DecodeBatcher {
         float[][] logits = new float[n][decoder.vocab()];
         RuntimeException failure = null;
         modelLock.lock();
+        // Prefills (and traced single steps) waiting for the model go first: a new request's first
+        // token is worth more than one more token of those already running. The lock is fair, so
+        // unlocking and locking again puts this step behind every thread that waits now.
+        while (modelLock.hasQueuedThreads()) {
+            modelLock.unlock();
+            modelLock.lock();
+        }
         try {
             decoder.logits(decoder.forward(tokens, positions, kvs), logits, n);
         } catch (RuntimeException | Error e) {

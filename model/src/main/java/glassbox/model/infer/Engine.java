@@ -29,7 +29,8 @@ import glassbox.model.tokenizer.SpecialToken;
  * <p>Forward passes on one jlama model are serialised under one (fair) lock: jlama keeps
  * per-instance scratch state. Concurrent generations (one per slot) decode together: each decode
  * step hands its token to the {@link DecodeBatcher}, which runs one batched forward over every
- * generation waiting at that moment (continuous batching); prefills run between those steps.
+ * generation waiting at that moment (continuous batching); prefills run between those steps, on
+ * the same batched kernels (a prompt's positions as the rows of one step, in chunks).
  * A generation that captures layers for attention or lens traces, or a model without the fast
  * decoder, takes the single-sequence step instead.
  */
@@ -42,6 +43,8 @@ public final class Engine implements AutoCloseable {
     private final KvSessions sessions;
     private final ReentrantLock modelLock = new ReentrantLock(true);   // fair: a waiting prefill goes before the next decode step
     private final DecodeBatcher batcher;   // null without the fast decoder
+    /** Prompt positions per prefill step on the fast decoder: decode steps of running generations run between chunks. */
+    static final int PREFILL_CHUNK = 64;
     private final SlotQueue slots;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong tokensGenerated = new AtomicLong();
@@ -404,7 +407,38 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code tokens} at positions {@code start..} into {@code kv}; returns the logits after the
+     * last. Without a capture on the fast decoder, in chunks of {@link #PREFILL_CHUNK} positions,
+     * each one batched step (a prompt's positions are rows of one batch on one cache), releasing the
+     * model lock between chunks so the running generations' decode steps go on beside a long prompt.
+     * With a capture (attention, lens), on jlama's layer loop in one pass.
+     */
     private float[] prefill(int[] tokens, int start, KvBufferCache.KvBuffer kv, LayerCapture capture) {
+        FastDecoder fast = model.jlama().fastDecoder();
+        if (capture == null && fast != null) {
+            float[] logits = new float[model.info().vocabSize()];
+            for (int from = 0; from < tokens.length; from += PREFILL_CHUNK) {
+                int to = Math.min(tokens.length, from + PREFILL_CHUNK);
+                int[] chunk = Arrays.copyOfRange(tokens, from, to);
+                int[] positions = new int[chunk.length];
+                KvBufferCache.KvBuffer[] kvs = new KvBufferCache.KvBuffer[chunk.length];
+                for (int r = 0; r < chunk.length; r++) {
+                    positions[r] = start + from + r;
+                    kvs[r] = kv;
+                }
+                modelLock.lock();
+                try {
+                    float[][] hidden = fast.forward(chunk, positions, kvs);
+                    if (to == tokens.length) {
+                        fast.logits(hidden[chunk.length - 1], logits);
+                    }
+                } finally {
+                    modelLock.unlock();
+                }
+            }
+            return logits;
+        }
         modelLock.lock();
         try {
             model.jlama().capture(capture);

@@ -152,8 +152,10 @@ final class FastDecoder implements AutoCloseable {
     }
 
     /**
-     * One step for B = {@code tokens.length} sequences: row b runs {@code tokens[b]} at
-     * {@code positions[b]} on its own cache {@code kvs[b]} (keys and values written there).
+     * One step for B = {@code tokens.length} rows: row b runs {@code tokens[b]} at
+     * {@code positions[b]} on cache {@code kvs[b]} (keys and values written there). Rows may share
+     * a cache, as a prompt's consecutive positions do in a prefill: in every layer all rows write
+     * their keys and values before any row attends, so each row sees the rows before it.
      * Returns the residual streams after the last layer, {@code [≥B][dim]} (rows 0..B-1 valid;
      * internal buffers, valid until the next call).
      */

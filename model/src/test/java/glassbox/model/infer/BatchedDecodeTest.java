@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -118,6 +119,39 @@ class BatchedDecodeTest {
             assertThat(s.logits).hasSize(s.steps);
             assertMatchesTheTrainer(s);
         }
+    }
+
+    @Test
+    void aPromptsPositionsAsRowsOfOneCacheGiveTheStepByStepBitsAndTheTrainersProbabilities() throws Exception {
+        Sequence s = new Sequence(150, 0, 1);
+        int n = s.prompt.length;
+        KvBufferCache cache = new KvBufferCache(jlama);
+        float[] together = new float[jlama.getConfig().vocabularySize];
+        float[] stepByStep = new float[together.length];
+        try (FastDecoder fast = FastDecoder.forModel(jlama.getConfig(), jlama.getWeights(), 1).orElseThrow();
+             KvBufferCache.KvBuffer shared = cache.getEphemeralKvBuffer();
+             KvBufferCache.KvBuffer alone = cache.getEphemeralKvBuffer()) {
+            for (int from = 0; from < n; from += 64) {   // in chunks, as the engine prefills
+                int to = Math.min(n, from + 64);
+                int[] positions = java.util.stream.IntStream.range(from, to).toArray();
+                KvBufferCache.KvBuffer[] kvs = new KvBufferCache.KvBuffer[to - from];
+                java.util.Arrays.fill(kvs, shared);
+                float[][] hidden = fast.forward(java.util.Arrays.copyOfRange(s.prompt, from, to), positions, kvs);
+                if (to == n) {
+                    fast.logits(hidden[to - from - 1], together);
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                float[] h = fast.forward(s.prompt[p], p, alone);
+                if (p == n - 1) {
+                    fast.logits(h, stepByStep);
+                }
+            }
+        }
+        assertThat(together).containsExactly(stepByStep);
+        Transformer trainer = new Transformer(WeightsIo.load(DIR), 1, n, par);
+        trainer.forward(s.prompt);
+        assertThat(FastDecoderTest.maxAbsDiff(CommittedModelTest.softmax(together), trainer.probabilities(n - 1))).isLessThanOrEqualTo(1e-4f);
     }
 
     /** softmax(logits) of each decoded step against the trainer's probabilities at that position. */
