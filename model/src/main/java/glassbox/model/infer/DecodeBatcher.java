@@ -18,15 +18,15 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * <p>Leader and followers, no thread of its own: the row whose arrival completes the batch (every
  * member has handed in its row), or the first waiting row to see {@link #GATHER_NANOS} pass since
  * the first row came (or the last step ended), runs the step on its own thread, then wakes the
- * others with their logits.
- * So rows that arrive a moment apart (each thread samples at its own pace) share a step, a member
- * that is slow to come back (a blocked client) delays the others by at most that much per step,
- * and a generation alone hands nothing to another thread. One step runs at a time; rows that come
- * during a step wait for the next.
+ * others with their logits. So rows that arrive a moment apart (each thread samples at its own
+ * pace) share a step, a member that is slow to come back (a blocked client) delays the others by
+ * at most that much per step, and a generation alone hands nothing to another thread. One step
+ * runs at a time; rows that come during a step wait for the next.
  *
  * <p>Each step holds the engine's model lock; prefills, which take the same (fair) lock, run
- * between steps and go before a step when they are waiting for it. A row's logits are the same bits in any batch (see {@link FastDecoder}), so a
- * generation gives the same tokens whoever decodes beside it.
+ * between steps and go before a step when they are waiting for it. A row's logits are the same
+ * bits in any batch (see {@link FastDecoder}), so a generation gives the same tokens whoever
+ * decodes beside it.
  */
 final class DecodeBatcher {
     /** Longest wait for the other members once a row is waiting (or a step ended): a few samplings' worth. */
