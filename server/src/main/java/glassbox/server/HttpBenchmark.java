@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import glassbox.model.infer.EngineOptions;
 import glassbox.model.infer.GenerationRequest;
 import glassbox.model.infer.GenerationResult;
 import glassbox.model.infer.SamplingParams;
@@ -35,7 +36,7 @@ final class HttpBenchmark {
 
     static List<Map<String, Object>> run(Path model, int tokens, int rounds) throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, model, Path.of("course"), Path.of(".glassbox/index"), Path.of("prompts"),
-                null, List.of(), ServerConfig.DEFAULT_MAX_BODY, 1, 64, 0);
+                null, List.of(), ServerConfig.DEFAULT_MAX_BODY, EngineOptions.DEFAULT_SLOTS, 64, 0);
         Services services = Services.load(config, System.err);
         GlassboxServer server = new GlassboxServer(config, services);
         server.start();

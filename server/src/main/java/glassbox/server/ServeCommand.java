@@ -36,7 +36,8 @@ final class ServeCommand implements Callable<Integer> {
     List<String> allowedOrigins;
     @Option(names = "--max-body", defaultValue = "1048576", description = "Largest request body in bytes (default: ${DEFAULT-VALUE}).")
     long maxBody;
-    @Option(names = "--slots", defaultValue = "1", description = "Generations that run at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slots", defaultValue = "16", description = "Generations that run at once, decoding together in one batch"
+            + " (default: ${DEFAULT-VALUE}).")
     int slots;
     @Option(names = "--queue", defaultValue = "16", description = "Requests that may wait for a slot; more get 429 (default: ${DEFAULT-VALUE}).")
     int queue;

@@ -58,7 +58,7 @@ public record ServerConfig(String host, int port, Path modelDir, Path courseDir,
     /** The defaults of {@code ./scripts/serve}, relative to the repository root. */
     public static ServerConfig defaults(String host, int port) {
         return new ServerConfig(host, port, Path.of("models/course-tiny"), Path.of("course"), Path.of(".glassbox/index"),
-                Path.of("prompts"), null, List.of(), DEFAULT_MAX_BODY, 1, 16, 0);
+                Path.of("prompts"), null, List.of(), DEFAULT_MAX_BODY, EngineOptions.DEFAULT_SLOTS, 16, 0);
     }
 
     public ServerConfig withApiKey(String key) {

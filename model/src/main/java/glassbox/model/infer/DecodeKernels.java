@@ -4,14 +4,20 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The kernels of one decoding step (batch 1), on plain float arrays: matrix-vector products,
+ * The kernels of one decoding step, on plain float arrays: matrix products for a batch of rows,
  * RMSNorm, SwiGLU, softmax, and the attention dot products over jlama's KV pages.
  * They do what llama2.c's {@code run.c} does in C, with the Vector API: one pass over each
- * weight matrix per token, no per-call allocation, no thread hand-off.
+ * weight matrix per step (for all rows of the batch), no per-call allocation, no thread hand-off.
+ *
+ * <p>Every result is the same bits whoever else is in the batch and whenever it runs: sums run in
+ * a fixed order ({@link #sum} instead of {@code reduceLanes}) and exponentials are {@link #exp}'s
+ * lanewise arithmetic, which no JIT tier changes.
  */
 final class DecodeKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -20,53 +26,156 @@ final class DecodeKernels {
     private DecodeKernels() {
     }
 
+    /** Columns per panel of a packed weight matrix: one tile's outputs. */
+    static final int PANEL = 4 * L;
+
     /**
-     * y[r] = W[r,:] · x for r in [0, rows): W is row-major {@code [rows][cols]} (Hugging Face's
-     * {@code [out][in]} layout). Four rows per pass share each load of x and keep four
-     * independent FMA chains in flight.
+     * Packs a weight matrix from Hugging Face's {@code [out][in]} into column panels: the outputs
+     * in groups of {@link #PANEL} (the last group narrower when out is not a multiple), each group
+     * stored as {@code [in][width]}, one group after the other. Output o of input i is at
+     * {@code p·in + i·width + (o − p)}, p = o rounded down to a multiple of PANEL. A tile then reads
+     * one contiguous block (in × PANEL floats) instead of a strip of every row.
      */
-    static void matVec(float[] w, float[] x, float[] y, int rows, int cols) {
-        matVec(w, x, y, 0, rows, cols);
+    static float[] pack(float[] outIn, int out, int in) {
+        float[] packed = new float[out * in];
+        for (int p = 0; p < out; p += PANEL) {
+            int width = Math.min(PANEL, out - p);
+            for (int i = 0; i < in; i++) {
+                for (int c = 0; c < width; c++) {
+                    packed[p * in + i * width + c] = outIn[(p + c) * in + i];
+                }
+            }
+        }
+        return packed;
     }
 
-    /** {@link #matVec(float[], float[], float[], int, int)} for rows [rowFrom, rowTo) only. */
-    static void matVec(float[] w, float[] x, float[] y, int rowFrom, int rowTo, int cols) {
-        int bound = S.loopBound(cols);
-        int r = rowFrom;
-        for (; r + 4 <= rowTo; r += 4) {
-            int o0 = r * cols;
-            int o1 = o0 + cols;
-            int o2 = o1 + cols;
-            int o3 = o2 + cols;
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = FloatVector.zero(S);
-            FloatVector a2 = FloatVector.zero(S);
-            FloatVector a3 = FloatVector.zero(S);
-            for (int k = 0; k < bound; k += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, k);
-                a0 = FloatVector.fromArray(S, w, o0 + k).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, w, o1 + k).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, w, o2 + k).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, w, o3 + k).fma(xv, a3);
+    /**
+     * y[b][o] = Σ_i x[b][i] · W[i][o] for rows b in [0, batch) and outputs o in [from, to), W packed
+     * by {@link #pack} ({@code from} a multiple of {@link #PANEL}, {@code to} one too or
+     * {@code out}): L neighbouring outputs are one vector load per input i, and each weight load
+     * serves two rows of the batch. Every output is one accumulator summed over i = 0, 1, … in
+     * order with one rounding per FMA, whatever the batch, the tile it falls in or the JIT tier: a
+     * row's result never depends on the other rows (no horizontal sums, whose order the JIT may
+     * change).
+     */
+    static void matMul(float[] w, float[][] x, int batch, float[][] y, int from, int to, int in, int out) {
+        for (int p = from; p < to; p += PANEL) {
+            int width = Math.min(PANEL, out - p);
+            int base = p * in;
+            if (width == PANEL) {
+                int b = 0;
+                for (; b + 2 <= batch; b += 2) {
+                    tile4x2(w, base, x[b], x[b + 1], y[b], y[b + 1], p, in);
+                }
+                if (b < batch) {
+                    tile4x1(w, base, x[b], y[b], p, in);
+                }
+                continue;
             }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
-            float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (int k = bound; k < cols; k++) {
-                s0 += w[o0 + k] * x[k];
-                s1 += w[o1 + k] * x[k];
-                s2 += w[o2 + k] * x[k];
-                s3 += w[o3 + k] * x[k];
+            // the last, narrower panel: whole vectors, then lane by lane
+            int c = 0;
+            for (; c + L <= width; c += L) {
+                for (int b = 0; b < batch; b++) {
+                    column(w, base + c, width, x[b], y[b], p + c, in);
+                }
             }
-            y[r] = s0;
-            y[r + 1] = s1;
-            y[r + 2] = s2;
-            y[r + 3] = s3;
+            for (; c < width; c++) {
+                for (int b = 0; b < batch; b++) {
+                    float acc = 0f;
+                    for (int i = 0; i < in; i++) {
+                        acc = Math.fma(w[base + i * width + c], x[b][i], acc);   // the same rounding as a vector lane's fma
+                    }
+                    y[b][p + c] = acc;
+                }
+            }
         }
-        for (; r < rowTo; r++) {
-            y[r] = dot(w, r * cols, x, 0, cols);
+    }
+
+    /** Outputs [o, o + PANEL) of two rows from the panel at {@code base}: eight accumulators, four weight loads and two broadcasts per input. */
+    private static void tile4x2(float[] w, int base, float[] x0, float[] x1, float[] y0, float[] y1, int o, int in) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        for (int i = 0, wi = base; i < in; i++, wi += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+            FloatVector s0 = FloatVector.broadcast(S, x0[i]);
+            FloatVector s1 = FloatVector.broadcast(S, x1[i]);
+            a0 = w0.fma(s0, a0);
+            a1 = w1.fma(s0, a1);
+            a2 = w2.fma(s0, a2);
+            a3 = w3.fma(s0, a3);
+            b0 = w0.fma(s1, b0);
+            b1 = w1.fma(s1, b1);
+            b2 = w2.fma(s1, b2);
+            b3 = w3.fma(s1, b3);
         }
+        a0.intoArray(y0, o);
+        a1.intoArray(y0, o + L);
+        a2.intoArray(y0, o + 2 * L);
+        a3.intoArray(y0, o + 3 * L);
+        b0.intoArray(y1, o);
+        b1.intoArray(y1, o + L);
+        b2.intoArray(y1, o + 2 * L);
+        b3.intoArray(y1, o + 3 * L);
+    }
+
+    /** Outputs [o, o + PANEL) of one row from the panel at {@code base}: four independent FMA chains. */
+    private static void tile4x1(float[] w, int base, float[] x, float[] y, int o, int in) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        for (int i = 0, wi = base; i < in; i++, wi += PANEL) {
+            FloatVector s = FloatVector.broadcast(S, x[i]);
+            a0 = FloatVector.fromArray(S, w, wi).fma(s, a0);
+            a1 = FloatVector.fromArray(S, w, wi + L).fma(s, a1);
+            a2 = FloatVector.fromArray(S, w, wi + 2 * L).fma(s, a2);
+            a3 = FloatVector.fromArray(S, w, wi + 3 * L).fma(s, a3);
+        }
+        a0.intoArray(y, o);
+        a1.intoArray(y, o + L);
+        a2.intoArray(y, o + 2 * L);
+        a3.intoArray(y, o + 3 * L);
+    }
+
+    /** Outputs [o, o + L) of one row: weights from {@code at}, {@code stride} floats per input. */
+    private static void column(float[] w, int at, int stride, float[] x, float[] y, int o, int in) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0, wi = at; i < in; i++, wi += stride) {
+            acc = FloatVector.fromArray(S, w, wi).fma(FloatVector.broadcast(S, x[i]), acc);
+        }
+        acc.intoArray(y, o);
+    }
+
+    /**
+     * The sum of a vector's lanes in one fixed order (halves added pairwise), so it is the same
+     * number in the interpreter and in compiled code: {@code reduceLanes(ADD)} sums lane by lane
+     * when interpreted and in another order once C2 compiles it (measured: different bits in
+     * about half of random cases), which would make a result depend on when it was computed.
+     */
+    static float sum(FloatVector v) {
+        if (L >= 16) {
+            v = v.add(v.rearrange(ROTATE_8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(ROTATE_4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(ROTATE_2));
+        }
+        if (L >= 2) {
+            v = v.add(v.rearrange(ROTATE_1));
+        }
+        return v.lane(0);
+    }
+
+    private static final VectorShuffle<Float> ROTATE_1 = rotate(1);
+    private static final VectorShuffle<Float> ROTATE_2 = rotate(2);
+    private static final VectorShuffle<Float> ROTATE_4 = rotate(4);
+    private static final VectorShuffle<Float> ROTATE_8 = rotate(8);
+
+    /** Lane i takes lane (i + k) mod L. */
+    private static VectorShuffle<Float> rotate(int k) {
+        return VectorShuffle.fromOp(S, i -> (i + k) % L);
     }
 
     /** x[xo..xo+n) · y[yo..yo+n). */
@@ -76,7 +185,7 @@ final class DecodeKernels {
         for (int i = 0; i < bound; i += L) {
             acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (int i = bound; i < n; i++) {
             sum += x[xo + i] * y[yo + i];
         }
@@ -111,8 +220,7 @@ final class DecodeKernels {
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(S, gate, i);
-            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
-            g.div(sig).mul(FloatVector.fromArray(S, up, i)).intoArray(gate, i);
+            g.div(exp(g.neg()).add(1f)).mul(FloatVector.fromArray(S, up, i)).intoArray(gate, i);
         }
         for (int i = bound; i < n; i++) {
             float g = gate[i];
@@ -129,11 +237,11 @@ final class DecodeKernels {
         int bound = S.loopBound(n);
         FloatVector sumV = FloatVector.zero(S);
         for (int i = 0; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, i).sub(max));
             e.intoArray(x, i);
             sumV = sumV.add(e);
         }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        float sum = sum(sumV);
         for (int i = bound; i < n; i++) {
             x[i] = (float) Math.exp(x[i] - max);
             sum += x[i];
@@ -145,6 +253,31 @@ final class DecodeKernels {
         for (int i = bound; i < n; i++) {
             x[i] *= inv;
         }
+    }
+
+    private static final float LOG2_E = 1.442695041f;
+    private static final float LN2_HI = 0.693145752f;            // ln 2 split in two so n·LN2_HI is exact
+    private static final float LN2_LO = 1.42860677e-6f;
+    private static final float ROUND = 12582912f;                 // 1.5·2^23: x + ROUND − ROUND rounds x to an integer
+
+    /**
+     * e^x lane by lane, to about one ulp, from plain lanewise arithmetic only (the Vector API's own
+     * EXP may run another approximation once compiled than when interpreted): x = n·ln 2 + r with
+     * |r| ≤ ln 2 / 2, e^r by its Taylor series to r⁶ (error below r⁷/7! ≈ 1.2e-7), times 2^n
+     * built in the exponent bits. x is clamped to [-87, 88], where 2^n stays a normal float.
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87f).min(88f);
+        FloatVector n = x.mul(LOG2_E).add(ROUND).sub(ROUND);
+        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));     // n·LN2_HI is exact
+        FloatVector p = r.fma(1f / 720, 1f / 120);
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        IntVector twoToN = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(twoToN.reinterpretAsFloats());
     }
 
     /**
@@ -173,10 +306,10 @@ final class DecodeKernels {
                 a2 = FloatVector.fromMemorySegment(S, page, k2 + b, ByteOrder.LITTLE_ENDIAN).fma(qv, a2);
                 a3 = FloatVector.fromMemorySegment(S, page, k3 + b, ByteOrder.LITTLE_ENDIAN).fma(qv, a3);
             }
-            att[ao + t] = (a0.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k0, bound, n)) * scale;
-            att[ao + t + 1] = (a1.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k1, bound, n)) * scale;
-            att[ao + t + 2] = (a2.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k2, bound, n)) * scale;
-            att[ao + t + 3] = (a3.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k3, bound, n)) * scale;
+            att[ao + t] = (sum(a0) + tail(q, qo, page, k0, bound, n)) * scale;
+            att[ao + t + 1] = (sum(a1) + tail(q, qo, page, k1, bound, n)) * scale;
+            att[ao + t + 2] = (sum(a2) + tail(q, qo, page, k2, bound, n)) * scale;
+            att[ao + t + 3] = (sum(a3) + tail(q, qo, page, k3, bound, n)) * scale;
         }
         for (; t < count; t++) {
             long k0 = at + t * stride;
@@ -184,7 +317,7 @@ final class DecodeKernels {
             for (int i = 0; i < bound; i += L) {
                 a0 = FloatVector.fromMemorySegment(S, page, k0 + (long) i * Float.BYTES, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, q, qo + i), a0);
             }
-            att[ao + t] = (a0.reduceLanes(VectorOperators.ADD) + tail(q, qo, page, k0, bound, n)) * scale;
+            att[ao + t] = (sum(a0) + tail(q, qo, page, k0, bound, n)) * scale;
         }
     }
 

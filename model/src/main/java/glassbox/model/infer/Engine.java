@@ -26,8 +26,13 @@ import glassbox.model.tokenizer.SpecialToken;
  * on a KV buffer, with Glassbox's own sampler, stop handling, sessions, slots and traces around it.
  * jlama's {@code generate} is not used: it knows only temperature and cannot be seeded.
  *
- * <p>Forward passes on one jlama model are serialised (jlama keeps per-instance scratch state);
- * several slots interleave their generations token by token.
+ * <p>Forward passes on one jlama model are serialised under one (fair) lock: jlama keeps
+ * per-instance scratch state. Concurrent generations (one per slot) decode together: each decode
+ * step hands its token to the {@link DecodeBatcher}, which runs one batched forward over every
+ * generation waiting at that moment (continuous batching); prefills run between those steps, on
+ * the same batched kernels (a prompt's positions as the rows of one step, in chunks).
+ * A generation that captures layers for attention or lens traces, or a model without the fast
+ * decoder, takes the single-sequence step instead.
  */
 public final class Engine implements AutoCloseable {
     /** How often a waiting request checks whether its client is still there. */
@@ -36,7 +41,10 @@ public final class Engine implements AutoCloseable {
     private final EngineOptions options;
     private final KvBufferCache kvCache;
     private final KvSessions sessions;
-    private final ReentrantLock modelLock = new ReentrantLock();
+    private final ReentrantLock modelLock = new ReentrantLock(true);   // fair: a waiting prefill goes before the next decode step
+    private final DecodeBatcher batcher;   // null without the fast decoder
+    /** Prompt positions per prefill step on the fast decoder: decode steps of running generations run between chunks. */
+    static final int PREFILL_CHUNK = 64;
     private final SlotQueue slots;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong tokensGenerated = new AtomicLong();
@@ -52,6 +60,8 @@ public final class Engine implements AutoCloseable {
         this.slots = new SlotQueue(options.slots(), options.queueSize(), options.queueTimeout());
         BpeTokenizer t = model.tokenizer();
         this.endTokens = Set.of(t.id(SpecialToken.EOS), t.id(SpecialToken.END));
+        FastDecoder fast = model.jlama().fastDecoder();
+        this.batcher = fast == null ? null : new DecodeBatcher(fast, modelLock);
     }
 
     public static Engine load(Path dir, EngineOptions options) throws IOException {
@@ -197,41 +207,46 @@ public final class Engine implements AutoCloseable {
             FinishReason finish = FinishReason.LENGTH;
             long decodeStart = System.nanoTime();
             long tokenStart = decodeStart;
-            for (int i = 0; i < req.maxTokens(); i++) {
-                if (cancelled.getAsBoolean()) {
-                    finish = FinishReason.CANCELLED;
-                    break;
+            int batchSize = 1;   // rows in the forward pass that gave `logits`
+            try (DecodeBatcher.Lane lane = decodeLane(recorder.capture())) {
+                for (int i = 0; i < req.maxTokens(); i++) {
+                    if (cancelled.getAsBoolean()) {
+                        finish = FinishReason.CANCELLED;
+                        break;
+                    }
+                    // sample: the constraint says which tokens may come next, the sampler picks one
+                    BitSet allowed = constraint == null ? null : constraint.allowed();
+                    if (allowed != null && allowed.isEmpty()) {
+                        finish = FinishReason.STOP;   // the constraint has nothing left to say: the answer is complete
+                        break;
+                    }
+                    SamplingStep step = sampler.next(logits, counts, allowed);
+                    int id = step.tokenId();
+                    int position = n + i;
+                    TokenSource source = constraint == null ? null : constraint.accept(id);
+                    TokenTrace trace = recorder.tokenTrace(i, position, step, source, (System.nanoTime() - tokenStart) / 1000);
+                    if (endTokens.contains(id) || req.stopTokens().contains(id)) {
+                        finish = FinishReason.STOP;
+                        break;
+                    }
+                    // decode and emit
+                    listener.onToken(i, System.nanoTime() - (i == 0 ? t0 : tokenStart), batchSize);
+                    counts[id]++;
+                    tokensGenerated.incrementAndGet();
+                    if (out.emit(id, trace)) {
+                        finish = FinishReason.STOP;
+                        break;
+                    }
+                    if (i == req.maxTokens() - 1) {
+                        break;
+                    }
+                    // forward the new token (with the other generations decoding now, or alone)
+                    tokenStart = System.nanoTime();
+                    DecodeBatcher.Step next = lane.decode(id, position, session.kv);
+                    logits = next.logits();
+                    batchSize = next.batchSize();
+                    fed[fedCount++] = id;
                 }
-                // sample: the constraint says which tokens may come next, the sampler picks one
-                BitSet allowed = constraint == null ? null : constraint.allowed();
-                if (allowed != null && allowed.isEmpty()) {
-                    finish = FinishReason.STOP;   // the constraint has nothing left to say: the answer is complete
-                    break;
-                }
-                SamplingStep step = sampler.next(logits, counts, allowed);
-                int id = step.tokenId();
-                int position = n + i;
-                TokenSource source = constraint == null ? null : constraint.accept(id);
-                TokenTrace trace = recorder.tokenTrace(i, position, step, source, (System.nanoTime() - tokenStart) / 1000);
-                if (endTokens.contains(id) || req.stopTokens().contains(id)) {
-                    finish = FinishReason.STOP;
-                    break;
-                }
-                // decode and emit
-                listener.onToken(i, System.nanoTime() - (i == 0 ? t0 : tokenStart), 1);
-                counts[id]++;
-                tokensGenerated.incrementAndGet();
-                if (out.emit(id, trace)) {
-                    finish = FinishReason.STOP;
-                    break;
-                }
-                if (i == req.maxTokens() - 1) {
-                    break;
-                }
-                // forward the new token
-                tokenStart = System.nanoTime();
-                logits = decodeOne(id, position, session.kv, recorder.capture());
-                fed[fedCount++] = id;
             }
             out.finish();
             long decodeTime = System.nanoTime() - decodeStart;
@@ -392,7 +407,38 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code tokens} at positions {@code start..} into {@code kv}; returns the logits after the
+     * last. Without a capture on the fast decoder, in chunks of {@link #PREFILL_CHUNK} positions,
+     * each one batched step (a prompt's positions are rows of one batch on one cache), releasing the
+     * model lock between chunks so the running generations' decode steps go on beside a long prompt.
+     * With a capture (attention, lens), on jlama's layer loop in one pass.
+     */
     private float[] prefill(int[] tokens, int start, KvBufferCache.KvBuffer kv, LayerCapture capture) {
+        FastDecoder fast = model.jlama().fastDecoder();
+        if (capture == null && fast != null) {
+            float[] logits = new float[model.info().vocabSize()];
+            for (int from = 0; from < tokens.length; from += PREFILL_CHUNK) {
+                int to = Math.min(tokens.length, from + PREFILL_CHUNK);
+                int[] chunk = Arrays.copyOfRange(tokens, from, to);
+                int[] positions = new int[chunk.length];
+                KvBufferCache.KvBuffer[] kvs = new KvBufferCache.KvBuffer[chunk.length];
+                for (int r = 0; r < chunk.length; r++) {
+                    positions[r] = start + from + r;
+                    kvs[r] = kv;
+                }
+                modelLock.lock();
+                try {
+                    float[][] hidden = fast.forward(chunk, positions, kvs);
+                    if (to == tokens.length) {
+                        fast.logits(hidden[chunk.length - 1], logits);
+                    }
+                } finally {
+                    modelLock.unlock();
+                }
+            }
+            return logits;
+        }
         modelLock.lock();
         try {
             model.jlama().capture(capture);
@@ -404,6 +450,26 @@ public final class Engine implements AutoCloseable {
         } finally {
             modelLock.unlock();
         }
+    }
+
+    /**
+     * Where a generation's decode steps run, from after its prefill to its end: in the shared batch,
+     * or alone on jlama's layer loop when layers are captured (or without the fast decoder).
+     */
+    private DecodeBatcher.Lane decodeLane(LayerCapture capture) {
+        if (capture == null && batcher != null) {
+            return batcher.join();
+        }
+        return new DecodeBatcher.Lane() {
+            @Override
+            public DecodeBatcher.Step decode(int token, int position, KvBufferCache.KvBuffer kv) {
+                return new DecodeBatcher.Step(decodeOne(token, position, kv, capture), 1);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private float[] decodeOne(int token, int position, KvBufferCache.KvBuffer kv, LayerCapture capture) {

@@ -20,9 +20,10 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * (jlama's public {@code forward(embedding, pos, kv, reducer)}) copies each layer's input rows
  * out before running the layer. And a single-token step without capture, and the classifier at
  * temperature 0, run on {@link FastDecoder}'s kernels instead of jlama's per-op tasks (about
- * 3× faster at hidden size 256); prefill, traces and the KV cache stay jlama's.
- * {@code -Dglassbox.decodeThreads=N} sets the threads of that step (default 1; 0 switches back
- * to jlama's kernels, for comparisons).
+ * 3× faster at hidden size 256); the engine also prefills and runs its batched decode steps on
+ * {@link #fastDecoder()} directly. Traced passes (a capture) and the KV cache stay jlama's.
+ * {@code -Dglassbox.decodeThreads=N} sets the threads of the fast decoder (default 1; 0 switches
+ * back to jlama's kernels for everything, for comparisons).
  */
 final class InspectableLlamaModel extends LlamaModel {
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -60,6 +61,11 @@ final class InspectableLlamaModel extends LlamaModel {
     /** Threads of a single-token step on {@link FastDecoder}; 0 when jlama's kernels run it. */
     int decodeThreads() {
         return fast == null ? 0 : fast.threads();
+    }
+
+    /** The fast decoder for batched steps (the engine's {@link DecodeBatcher}); null when jlama's kernels serve. */
+    FastDecoder fastDecoder() {
+        return fast;
     }
 
     /** Set before a forward pass and cleared after; null switches capturing off (the fast path). */

@@ -27,19 +27,59 @@ class DecodeKernelsTest {
     }
 
     @Test
-    void matVecIsRowTimesVector() {
-        for (int[] shape : new int[][] {{5, 13}, {8, 16}, {7, 40}, {1, 3}}) {
-            int rows = shape[0], cols = shape[1];
-            float[] w = random(rows * cols), x = random(cols), y = new float[rows];
-            DecodeKernels.matVec(w, x, y, rows, cols);
-            for (int r = 0; r < rows; r++) {
-                double sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    sum += w[r * cols + c] * x[c];
+    void matMulIsEachRowTimesTheMatrix() {
+        // outputs not a multiple of the panel (or the vector): narrow last panels; batch 3 and 5: a row without a partner
+        for (int[] shape : new int[][] {{5, 13, 3}, {8, 16, 2}, {7, 40, 3}, {1, 3, 1}, {64, 72, 5}, {16, 2 * DecodeKernels.PANEL, 4}}) {
+            int in = shape[0], out = shape[1], batch = shape[2];
+            float[] w = random(out * in);   // Hugging Face's [out][in]
+            float[][] x = new float[batch][], y = new float[batch][out];
+            for (int b = 0; b < batch; b++) {
+                x[b] = random(in);
+            }
+            DecodeKernels.matMul(DecodeKernels.pack(w, out, in), x, batch, y, 0, out, in, out);
+            for (int b = 0; b < batch; b++) {
+                for (int o = 0; o < out; o++) {
+                    double sum = 0;
+                    for (int i = 0; i < in; i++) {
+                        sum += x[b][i] * w[o * in + i];
+                    }
+                    assertThat((double) y[b][o]).as("%dx%d batch %d row %d output %d", in, out, batch, b, o).isCloseTo(sum, within(1e-4));
                 }
-                assertThat((double) y[r]).as("%dx%d row %d", rows, cols, r).isCloseTo(sum, within(1e-4));
             }
         }
+    }
+
+    @Test
+    void aRowsProductIsTheSameBitsInAnyBatchAndAnySplit() {
+        int in = 48, out = 2 * DecodeKernels.PANEL + DecodeKernels.L + 5;   // whole panels, then a narrow one: a vector and lanes
+        float[] w = DecodeKernels.pack(random(out * in), out, in);
+        float[][] x = new float[5][];
+        for (int b = 0; b < x.length; b++) {
+            x[b] = random(in);
+        }
+        float[][] together = new float[5][out];
+        DecodeKernels.matMul(w, x, 5, together, 0, DecodeKernels.PANEL, in, out);   // split as two threads would
+        DecodeKernels.matMul(w, x, 5, together, DecodeKernels.PANEL, out, in, out);
+        for (int b = 0; b < x.length; b++) {
+            float[][] alone = new float[1][out];
+            DecodeKernels.matMul(w, new float[][] {x[b]}, 1, alone, 0, out, in, out);
+            assertThat(together[b]).as("row %d", b).containsExactly(alone[0]);
+        }
+    }
+
+    @Test
+    void theLaneSumIsTheSameInEveryJitTierBecauseItsOrderIsFixed() {
+        float[] v = random(DecodeKernels.L);
+        // halves added pairwise: the order the kernel documents, written out with scalars
+        float[] t = v.clone();
+        for (int width = DecodeKernels.L / 2; width >= 1; width /= 2) {
+            float[] next = new float[DecodeKernels.L];
+            for (int i = 0; i < DecodeKernels.L; i++) {
+                next[i] = t[i] + t[(i + width) % DecodeKernels.L];
+            }
+            t = next;
+        }
+        assertThat(DecodeKernels.sum(jdk.incubator.vector.FloatVector.fromArray(DecodeKernels.S, v, 0))).isEqualTo(t[0]);
     }
 
     @Test
@@ -99,6 +139,24 @@ class DecodeKernelsTest {
                 assertThat((double) normed[i]).isCloseTo(x[i] * inv * w[i], within(1e-5));
                 assertThat((double) gate[i]).isCloseTo(x[i] / (1 + Math.exp(-x[i])) * w[i], within(1e-5));
             }
+        }
+    }
+
+    @Test
+    void expIsWithinAFewUlpsOfMathExpAndClampsOutsideTheFloatRange() {
+        float[] x = new float[64 * DecodeKernels.L];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -90f + 180f * i / x.length;   // past both clamps
+        }
+        x[0] = 0f;
+        float[] e = new float[x.length];
+        for (int i = 0; i < x.length; i += DecodeKernels.L) {
+            DecodeKernels.exp(jdk.incubator.vector.FloatVector.fromArray(DecodeKernels.S, x, i)).intoArray(e, i);
+        }
+        assertThat(e[0]).isEqualTo(1f);
+        for (int i = 0; i < x.length; i++) {
+            double expected = Math.exp(Math.max(-87, Math.min(88, x[i])));
+            assertThat((double) e[i]).as("e^%s", x[i]).isCloseTo(expected, within(expected * 5e-7));
         }
     }
 

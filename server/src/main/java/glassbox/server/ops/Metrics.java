@@ -48,7 +48,7 @@ public final class Metrics implements AutoCloseable {
                 .description("Time a generation request waited for a slot.")
                 .serviceLevelObjectives(millis(1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)).register(registry);
         batchSize = DistributionSummary.builder("glassbox.decode.batch.size")
-                .description("Sequences decoded together per forward pass (1 until batched decoding).")
+                .description("Sequences decoded together in the forward pass that gave each token after the first.")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
         FunctionCounter.builder("glassbox.tokens.generated", engine, e -> e.get().tokensGenerated())
                 .description("Tokens generated since start.").register(registry);
