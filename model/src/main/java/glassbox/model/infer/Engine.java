@@ -409,14 +409,15 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Reads {@code tokens} at positions {@code start..} into {@code kv}; returns the logits after the
-     * last. Without a capture on the fast decoder, in chunks of {@link #PREFILL_CHUNK} positions,
-     * each one batched step (a prompt's positions are rows of one batch on one cache), releasing the
-     * model lock between chunks so the running generations' decode steps go on beside a long prompt.
-     * With a capture (attention, lens), on jlama's layer loop in one pass.
+     * last. On the fast decoder, in chunks of {@link #PREFILL_CHUNK} positions, each one batched
+     * step (a prompt's positions are rows of one batch on one cache), releasing the model lock
+     * between chunks so the running generations' decode steps go on beside a long prompt; a capture
+     * (attention, lens) receives the layers as they pass. Without the fast decoder, jlama's layer
+     * loop in one pass.
      */
     private float[] prefill(int[] tokens, int start, KvBufferCache.KvBuffer kv, LayerCapture capture) {
         FastDecoder fast = model.jlama().fastDecoder();
-        if (capture == null && fast != null) {
+        if (fast != null) {
             float[] logits = new float[model.info().vocabSize()];
             for (int from = 0; from < tokens.length; from += PREFILL_CHUNK) {
                 int to = Math.min(tokens.length, from + PREFILL_CHUNK);
@@ -429,7 +430,7 @@ public final class Engine implements AutoCloseable {
                 }
                 modelLock.lock();
                 try {
-                    float[][] hidden = fast.forward(chunk, positions, kvs);
+                    float[][] hidden = fast.forward(chunk, positions, kvs, capture);
                     if (to == tokens.length) {
                         fast.logits(hidden[chunk.length - 1], logits);
                     }
@@ -454,7 +455,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Where a generation's decode steps run, from after its prefill to its end: in the shared batch,
-     * or alone on jlama's layer loop when layers are captured (or without the fast decoder).
+     * or alone when layers are captured (attention and lens traces; on the fast decoder's kernels
+     * too, so a traced generation draws the same tokens) or without the fast decoder.
      */
     private DecodeBatcher.Lane decodeLane(LayerCapture capture) {
         if (capture == null && batcher != null) {
@@ -473,8 +475,14 @@ public final class Engine implements AutoCloseable {
     }
 
     private float[] decodeOne(int token, int position, KvBufferCache.KvBuffer kv, LayerCapture capture) {
+        FastDecoder fast = model.jlama().fastDecoder();
         modelLock.lock();
         try {
+            if (fast != null) {
+                float[] logits = new float[model.info().vocabSize()];
+                fast.logits(fast.forward(new int[] {token}, new int[] {position}, new KvBufferCache.KvBuffer[] {kv}, capture)[0], logits);
+                return logits;
+            }
             model.jlama().capture(capture);
             try (AbstractTensor out = model.jlama().forward(token, position, kv, java.util.Optional.empty())) {
                 return logits(out, 0);

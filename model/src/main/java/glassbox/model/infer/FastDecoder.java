@@ -160,6 +160,15 @@ final class FastDecoder implements AutoCloseable {
      * internal buffers, valid until the next call).
      */
     float[][] forward(int[] tokens, int[] positions, KvBufferCache.KvBuffer[] kvs) {
+        return forward(tokens, positions, kvs, null);
+    }
+
+    /**
+     * The same step, handing {@code capture} (when not null) a copy of every row's residual stream
+     * as each layer's input and after the last layer, row by row in order, as jlama's traced layer
+     * loop does; the numbers computed are the same with or without it.
+     */
+    float[][] forward(int[] tokens, int[] positions, KvBufferCache.KvBuffer[] kvs, LayerCapture capture) {
         int batch = tokens.length;
         Rows r = rowsFor(batch);
         for (int b = 0; b < batch; b++) {
@@ -167,6 +176,11 @@ final class FastDecoder implements AutoCloseable {
         }
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
+            if (capture != null) {
+                for (int b = 0; b < batch; b++) {
+                    capture.layerInput(l, positions[b], r.x[b].clone());
+                }
+            }
             // attention: x += Wo · attend(rope(Wq·n(x)), cache ∪ rope(Wk·n(x)), cache ∪ Wv·n(x))
             for (int b = 0; b < batch; b++) {
                 DecodeKernels.rmsNorm(r.x[b], layer.attnNorm, eps, r.xb[b], dim);
@@ -202,6 +216,11 @@ final class FastDecoder implements AutoCloseable {
             matMul(layer.down, r.gate, r.proj, batch, hidden, dim);
             for (int b = 0; b < batch; b++) {
                 DecodeKernels.add(r.x[b], r.proj[b], dim);
+            }
+        }
+        if (capture != null) {
+            for (int b = 0; b < batch; b++) {
+                capture.finalOutput(positions[b], r.x[b].clone());
             }
         }
         return r.x;

@@ -20,8 +20,10 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
  * (jlama's public {@code forward(embedding, pos, kv, reducer)}) copies each layer's input rows
  * out before running the layer. And a single-token step without capture, and the classifier at
  * temperature 0, run on {@link FastDecoder}'s kernels instead of jlama's per-op tasks (about
- * 3× faster at hidden size 256); the engine also prefills and runs its batched decode steps on
- * {@link #fastDecoder()} directly. Traced passes (a capture) and the KV cache stay jlama's.
+ * 3× faster at hidden size 256); the engine also prefills, runs its batched decode steps and a
+ * traced generation's steps (the fast decoder hands the capture the same rows) on
+ * {@link #fastDecoder()} directly. The lab's whole-prompt inspections (every position's logits,
+ * the lens, embeddings) still run jlama's traced loop; the KV cache stays jlama's.
  * {@code -Dglassbox.decodeThreads=N} sets the threads of the fast decoder (default 1; 0 switches
  * back to jlama's kernels for everything, for comparisons).
  */

@@ -112,6 +112,60 @@ class FastDecoderTest {
         }
     }
 
+    @Test
+    void aCaptureSeesTheSameLayersAsJlamasTracedLoop() throws Exception {
+        int[] prompt = {4086, 300, 301, 302, 303, 304, 305, 306, 307};
+        int layers = jlama.layerCount();
+        float[][][] fromJlama = new float[layers + 1][prompt.length][];
+        float[][][] fromFast = new float[layers + 1][prompt.length][];
+        int[] calls = new int[2];
+        try (KvBufferCache.KvBuffer kvJlama = new KvBufferCache(jlama).getEphemeralKvBuffer();
+             KvBufferCache.KvBuffer kvFast = new KvBufferCache(fast).getEphemeralKvBuffer()) {
+            jlama.capture(recorder(fromJlama, layers, calls, 0));
+            try {
+                jlama.batchForward(prompt, 0, kvJlama).close();
+            } finally {
+                jlama.capture(null);
+            }
+            // two chunks, as the engine prefills: the second sees the first's keys and values in the cache
+            int split = 4;
+            for (int[] range : new int[][] {{0, split}, {split, prompt.length}}) {
+                int rows = range[1] - range[0];
+                int[] positions = new int[rows];
+                KvBufferCache.KvBuffer[] kvs = new KvBufferCache.KvBuffer[rows];
+                for (int r = 0; r < rows; r++) {
+                    positions[r] = range[0] + r;
+                    kvs[r] = kvFast;
+                }
+                fast.fastDecoder().forward(java.util.Arrays.copyOfRange(prompt, range[0], range[1]), positions, kvs,
+                        recorder(fromFast, layers, calls, 1));
+            }
+        }
+        assertThat(calls[1]).isEqualTo(calls[0]).isEqualTo((layers + 1) * prompt.length);
+        for (int l = 0; l <= layers; l++) {
+            for (int p = 0; p < prompt.length; p++) {
+                assertThat(maxAbsDiff(fromFast[l][p], fromJlama[l][p])).as("layer %d position %d", l, p).isLessThanOrEqualTo(1e-4f);
+            }
+        }
+    }
+
+    /** A capture that files each row under [layer, or the last slot for the final output][position] and counts the calls. */
+    private static LayerCapture recorder(float[][][] into, int layers, int[] calls, int which) {
+        return new LayerCapture() {
+            @Override
+            public void layerInput(int layer, int position, float[] hidden) {
+                into[layer][position] = hidden;
+                calls[which]++;
+            }
+
+            @Override
+            public void finalOutput(int position, float[] hidden) {
+                into[layers][position] = hidden;
+                calls[which]++;
+            }
+        };
+    }
+
     /** Raw logits of a one-row hidden state by the model's own temperature-0 sample; argmax into {@code argmax[0]}. */
     static float[] logits(InspectableLlamaModel m, AbstractTensor hidden, int vocab, int[] argmax) {
         try (AbstractTensor scratch = m.makeDenseTensor(vocab)) {
