@@ -59,8 +59,8 @@ public final class Sampler {
         float[] adjusted = allBanned(biased) ? logits.clone() : biased;
         float t = params.isGreedy() ? 1f : params.temperature();
         // The model's distribution (after penalties and temperature): what probabilities and entropy report.
-        int[] modelOrder = descendingOrder(adjusted);
-        double[] modelProbs = Softmax.withTemperature(adjusted, adjusted[modelOrder[0]], t);
+        TokenRanking modelOrder = new TokenRanking(adjusted);
+        double[] modelProbs = Softmax.withTemperature(adjusted, adjusted[modelOrder.id(0)], t);
         double entropy = 0;
         for (double p : modelProbs) {
             if (p > 0) {
@@ -70,26 +70,30 @@ public final class Sampler {
 
         // Constraint stage: tokens that would break the constraint cannot be drawn.
         float[] constrained = allowed == null ? adjusted : constrain(adjusted, logits, allowed);
-        int[] order = allowed == null ? modelOrder : descendingOrder(constrained);
-        double[] probs = allowed == null ? modelProbs : Softmax.withTemperature(constrained, constrained[order[0]], t);
+        TokenRanking order = allowed == null ? modelOrder : new TokenRanking(constrained);
+        double[] probs = allowed == null ? modelProbs : Softmax.withTemperature(constrained, constrained[order.id(0)], t);
         int cut = allowed == null ? 0 : v - allowed.cardinality();
 
-        // Truncation: count how many of the sorted candidates survive each filter.
+        // Truncation: count how many of the ranked candidates survive each filter (ranks are sorted
+        // only as far as a filter looks).
         int keepK = params.topK() > 0 ? Math.min(params.topK(), v) : v;
+        if (keepK < v) {
+            order.id(keepK - 1);
+        }
         int keepP = keepK;
         if (params.topP() < 1f) {
             double mass = 0;
             for (int r = 0; r < keepK; r++) {
-                mass += probs[order[r]];
+                mass += probs[order.id(r)];
                 if (mass >= params.topP()) {
                     keepP = r + 1;
                     break;
                 }
             }
         }
-        double minProb = params.minP() * probs[order[0]];
+        double minProb = params.minP() * probs[order.id(0)];
         int keep = 0;
-        while (keep < keepP && probs[order[keep]] >= minProb && probs[order[keep]] > 0) {
+        while (keep < keepP && probs[order.id(keep)] >= minProb && probs[order.id(keep)] > 0) {
             keep++;
         }
         keep = Math.max(1, keep);
@@ -98,44 +102,44 @@ public final class Sampler {
         double draw = Double.NaN;
         double keptMass = 0;
         for (int r = 0; r < keep; r++) {
-            keptMass += probs[order[r]];
+            keptMass += probs[order.id(r)];
         }
         if (params.isGreedy()) {
-            chosen = order[0];
+            chosen = order.id(0);
         } else {
             draw = random.nextDouble();
             double target = draw * keptMass;
             double acc = 0;
-            chosen = order[keep - 1];
+            chosen = order.id(keep - 1);
             for (int r = 0; r < keep; r++) {
-                acc += probs[order[r]];
+                acc += probs[order.id(r)];
                 if (acc > target) {
-                    chosen = order[r];
+                    chosen = order.id(r);
                     break;
                 }
             }
         }
 
         // Traced candidates: the model's favourites, plus (under a constraint) the best allowed ones.
-        int[] rank = new int[v];
-        for (int r = 0; r < v; r++) {
-            rank[order[r]] = r;
-        }
         int shown = Math.min(traceCandidates, v);
         LinkedHashSet<Integer> ids = new LinkedHashSet<>();
         for (int r = 0; r < shown; r++) {
-            ids.add(modelOrder[r]);
+            ids.add(modelOrder.id(r));
         }
         if (allowed != null) {
-            for (int r = 0; r < shown && probs[order[r]] > 0; r++) {
-                ids.add(order[r]);
+            for (int r = 0; r < shown && probs[order.id(r)] > 0; r++) {
+                ids.add(order.id(r));
             }
         }
         List<Candidate> candidates = new ArrayList<>(ids.size());
         for (int id : ids) {
             boolean ok = allowed == null || allowed.get(id);
-            int r = rank[id];
-            candidates.add(new Candidate(id, logits[id], (float) modelProbs[id], ok, ok && r < keepK, ok && r < keepP,
+            // Ranks are sorted at least through keepK and keepP (the filters looked that far), so a
+            // token not among them ranks below both.
+            int r = order.sortedRankOf(id);
+            boolean inK = keepK == v || r >= 0 && r < keepK;
+            boolean inP = keepP == v || r >= 0 && r < keepP;
+            candidates.add(new Candidate(id, logits[id], (float) modelProbs[id], ok, ok && inK, ok && inP,
                     ok && (probs[id] >= minProb || r == 0)));
         }
         candidates.sort((a, b) -> Float.compare(b.prob(), a.prob()));
@@ -172,21 +176,12 @@ public final class Sampler {
         return true;
     }
 
-    /**
-     * Token ids by logit, highest first, ties by lower id. Each (logit, id) pair is packed into
-     * one long whose natural order is the wanted order, so a primitive sort does it without boxing.
-     */
+    /** Token ids by logit, highest first, ties by lower id: the whole {@link TokenRanking}. */
     static int[] descendingOrder(float[] logits) {
-        long[] keys = new long[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            int bits = Float.floatToIntBits(logits[i]);
-            int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
-            keys[i] = ((long) ~ascending << 32) | i;
-        }
-        Arrays.sort(keys);
+        TokenRanking ranking = new TokenRanking(logits);
         int[] order = new int[logits.length];
         for (int r = 0; r < order.length; r++) {
-            order[r] = (int) keys[r];
+            order[r] = ranking.id(r);
         }
         return order;
     }
