@@ -31,7 +31,7 @@ final class ServingRecord {
         Map<String, Object> one = clients.getFirst();
         Map<String, Object> most = clients.getLast();
         double scaling = number(most, "tokens_per_s") / number(one, "tokens_per_s");
-        StringBuilder t = new StringBuilder("### Serving (`./scripts/bench serving --record`)\n| | measured |\n|---|---|\n");
+        StringBuilder t = new StringBuilder("### Measured by `./scripts/bench serving --record`\n| | measured |\n|---|---|\n");
         t.append(String.format(Locale.ROOT, "| decode, %s tokens, %s thread(s), sampling included | %s tokens/s |%n",
                 decode.get("tokens"), decode.get("threads"), decode.get("tokens_per_s")));
         t.append(String.format(Locale.ROOT, "| one stream over HTTP (`/v1/chat/completions`) vs the engine alone, %s tokens | %s (%s vs %s tokens/s) |%n",
