@@ -90,7 +90,7 @@ function mountAgent(root, question) {
   const box = el('section', { class: 'lab-agent', 'aria-labelledby': 'lab-agent-title' },
     el('h3', { id: 'lab-agent-title', text: 'Let the model make the call' }),
     el('p', { class: 'muted', text: 'Now the model writes the tool call itself. Constrained decoding holds it to the tool\'s schema, search_course(query), '
-      + 'and the query must be a run of consecutive words from your question: which words is the model\'s choice. The server runs the search '
+      + 'and the query must be a run of consecutive words from your question, not starting or ending with words like "what", "how" or "the": which words is the model\'s choice. The server runs the search '
       + 'and hands the passages back in a tool message; the model answers from them.' }));
   const go = el('button', { type: 'button', text: 'Let the model call search_course' });
   const out = el('div', { 'aria-live': 'polite' });

