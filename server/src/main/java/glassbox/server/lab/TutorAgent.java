@@ -50,6 +50,8 @@ public final class TutorAgent {
     static final int MAX_QUESTION_WORDS = 40;
     static final int CALL_MAX_TOKENS = 96;
     static final int ANSWER_MAX_TOKENS = 120;
+    /** Punctuation around a word or span ("top-p?" → "top-p"). */
+    private static final java.util.regex.Pattern OUTER_PUNCTUATION = java.util.regex.Pattern.compile("^\\p{Punct}+|\\p{Punct}+$");
     /**
      * Words a query may not begin or end with: the question's own framing ("what is", "how does",
      * "explain") and glue words. A query of those alone finds nothing ("do" came back empty), and
@@ -139,20 +141,22 @@ public final class TutorAgent {
         return out;
     }
 
-    /** Every run of 1..MAX_SPAN_WORDS consecutive words of the question, without the punctuation around it. */
-    private static String bare(String word) {
-        return word.replaceAll("^\\p{Punct}+|\\p{Punct}+$", "").toLowerCase(java.util.Locale.ROOT);
-    }
-
+    /**
+     * Every run of 1..MAX_SPAN_WORDS consecutive words of the question, without the punctuation
+     * around it, that neither begins nor ends with one of {@link #FUNCTION_WORDS}.
+     */
     static List<String> querySpans(String question) {
         String[] words = question.strip().split("\\s+");
         int n = Math.min(words.length, MAX_QUESTION_WORDS);
+        boolean[] framing = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            framing[i] = FUNCTION_WORDS.contains(OUTER_PUNCTUATION.matcher(words[i]).replaceAll("").toLowerCase(java.util.Locale.ROOT));
+        }
         Set<String> spans = new LinkedHashSet<>();
         for (int from = 0; from < n; from++) {
             for (int to = from + 1; to <= Math.min(n, from + MAX_SPAN_WORDS); to++) {
-                String span = String.join(" ", java.util.Arrays.copyOfRange(words, from, to)).replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
-                String[] spanWords = span.split("\\s+");
-                if (!span.isBlank() && !FUNCTION_WORDS.contains(bare(spanWords[0])) && !FUNCTION_WORDS.contains(bare(spanWords[spanWords.length - 1]))) {
+                String span = OUTER_PUNCTUATION.matcher(String.join(" ", java.util.Arrays.copyOfRange(words, from, to))).replaceAll("");
+                if (!span.isBlank() && !framing[from] && !framing[to - 1]) {
                     spans.add(span);
                 }
             }
