@@ -127,14 +127,13 @@ final class BenchCommand implements Runnable {
                     System.err.println("glassbox: --anchor measures untraced decoding; drop --trace");
                     return 2;
                 }
-                double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                LoadWhileMeasuring load = new LoadWhileMeasuring();
                 List<Map<String, Object>> lines = DecodeBenchmark.anchor(model, anchor, tokens, threads, anchorThreads, Math.max(rounds, 1));
                 for (Map<String, Object> line : lines) {
                     System.out.println(Json.write(line));
                 }
                 if (record) {
-                    load = (load + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) / 2;
-                    DecodeRecord.record(model, lines, load, Runtime.getRuntime().availableProcessors());
+                    DecodeRecord.record(model, lines, load.mean(), Runtime.getRuntime().availableProcessors());
                 }
                 return 0;
             }
@@ -211,8 +210,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            double load = os.getSystemLoadAverage();
+            LoadWhileMeasuring load = new LoadWhileMeasuring();
             List<Map<String, Object>> lines = new ArrayList<>();
             lines.add(DecodeBenchmark.decode(model, 500, 0, false, rounds));
             lines.add(DecodeBenchmark.prefill(model, 256, 0, rounds + 2, true));
@@ -221,10 +219,23 @@ final class BenchCommand implements Runnable {
                 System.out.println(Json.write(line));
             }
             if (record) {
-                ServingRecord.record(model, lines, (load + os.getSystemLoadAverage()) / 2, Runtime.getRuntime().availableProcessors());
+                ServingRecord.record(model, lines, load.mean(), Runtime.getRuntime().availableProcessors());
                 System.err.println("recorded in " + model.resolve("README.md"));
             }
             return 0;
+        }
+    }
+
+    /** The system load average while a bench measures: sampled at the start, averaged with its value at the end. */
+    private static final class LoadWhileMeasuring {
+        private final double start = now();
+
+        double mean() {
+            return (start + now()) / 2;
+        }
+
+        private static double now() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         }
     }
 

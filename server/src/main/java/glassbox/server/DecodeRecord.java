@@ -19,10 +19,10 @@ final class DecodeRecord {
 
     /** {@code lines}: the anchor bench's JSON lines (check, ours, llama2.c, ratio); {@code load}: the load average while measuring. */
     static void record(Path modelDir, List<Map<String, Object>> lines, double load, int cores) throws IOException {
-        Map<String, Object> check = find(lines, "decode_llama2c_check");
-        Map<String, Object> ours = find(lines, "decode");
-        Map<String, Object> c = find(lines, "decode_llama2c");
-        Map<String, Object> ratio = find(lines, "decode_vs_llama2c");
+        Map<String, Object> check = BenchLines.find(lines, "decode_llama2c_check");
+        Map<String, Object> ours = BenchLines.find(lines, "decode");
+        Map<String, Object> c = BenchLines.find(lines, "decode_llama2c");
+        Map<String, Object> ratio = BenchLines.find(lines, "decode_vs_llama2c");
         String table = "### Decode against llama2.c (`./scripts/bench decode --anchor RUN_BINARY --record`)\n"
                 + "| | tokens/s |\n|---|---|\n"
                 + String.format(Locale.ROOT, "| Glassbox decode, %s tokens, %s thread(s), sampling included | %s |%n", ours.get("tokens"),
@@ -36,10 +36,5 @@ final class DecodeRecord {
                 + String.format(Locale.ROOT, "%nMedians of tokens/s; load average %.1f on %d cores while measuring "
                         + "(figures from a busy machine are lower for both, and more so with more threads).%n", load, cores);
         new ModelCardSection(BEGIN, END).write(modelDir, table);
-    }
-
-    private static Map<String, Object> find(List<Map<String, Object>> lines, String bench) {
-        return lines.stream().filter(l -> bench.equals(l.get("bench"))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no \"" + bench + "\" line"));
     }
 }

@@ -21,9 +21,9 @@ final class ServingRecord {
 
     /** {@code lines}: the bench's JSON lines (decode, prefill with trace, http, http_throughput per client count). */
     static void record(Path modelDir, List<Map<String, Object>> lines, double load, int cores) throws IOException {
-        Map<String, Object> decode = find(lines, "decode");
-        Map<String, Object> prefill = find(lines, "prefill");
-        Map<String, Object> http = find(lines, "http");
+        Map<String, Object> decode = BenchLines.find(lines, "decode");
+        Map<String, Object> prefill = BenchLines.find(lines, "prefill");
+        Map<String, Object> http = BenchLines.find(lines, "http");
         List<Map<String, Object>> clients = lines.stream().filter(l -> "http_throughput".equals(l.get("bench"))).toList();
         if (clients.isEmpty()) {
             throw new IllegalArgumentException("no \"http_throughput\" line");
@@ -45,11 +45,6 @@ final class ServingRecord {
                 prefill.get("prompt_tokens"), prefill.get("tokens_per_s"), prefill.get("traced_tokens_per_s"), prefill.get("trace_slowdown")));
         t.append(String.format(Locale.ROOT, "%nLoad average %.1f on %d cores while measuring (a busy machine lowers every figure).", load, cores));
         SECTION.write(modelDir, t.toString());
-    }
-
-    private static Map<String, Object> find(List<Map<String, Object>> lines, String bench) {
-        return lines.stream().filter(l -> bench.equals(l.get("bench"))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no \"" + bench + "\" line"));
     }
 
     private static double number(Map<String, Object> line, String key) {
