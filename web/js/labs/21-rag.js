@@ -39,7 +39,10 @@ export function mount(root) {
 function show(out, res) {
   const hits = res.hits;
   const head = el('p', {}, el('span', { 'data-value': 'count', text: String(hits.length) }), ` hit${hits.length === 1 ? '' : 's'} for “`,
-    el('span', { 'data-value': 'query', text: res.query }), '”.');
+    el('span', { 'data-value': 'query', text: res.query }), '”',
+    ...(res.searched_for && res.searched_for !== res.query
+      ? [', searched as “', el('span', { 'data-value': 'searched-for', text: res.searched_for }), '” (misspelt words put right)']
+      : []), '.');
   if (!hits.length) {
     out.replaceChildren(head, el('p', { class: 'muted', text: 'Nothing searchable is left of this query (only stop words or symbols).' }));
     return;

@@ -68,6 +68,8 @@ public final class CourseIndex implements AutoCloseable {
     static final int CANDIDATES = 50;
     private static final java.util.regex.Pattern SYMBOLS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}\\s'.-]");
 
+    private static final Set<String> ENGLISH_WORDS = SentenceEncoder.wholeWords();
+
     private static final FieldType TEXT_WITH_OFFSETS = new FieldType(TextField.TYPE_STORED);
 
     static {
@@ -81,6 +83,7 @@ public final class CourseIndex implements AutoCloseable {
     private final QueryBuilder queryBuilder;
     private final UnifiedHighlighter highlighter;
     private final SentenceEncoder encoder = SentenceEncoder.shared();
+    private final QuerySpelling spelling;
 
     private CourseIndex(DirectoryReader reader, SynonymMap synonyms) {
         this.reader = reader;
@@ -92,6 +95,7 @@ public final class CourseIndex implements AutoCloseable {
                 .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "… ", true))
                 .withMaxLength(20_000)
                 .build();
+        this.spelling = new QuerySpelling(reader, EXACT_FIELD, ENGLISH_WORDS);
     }
 
     /** Writes the chunks and their meaning vectors into {@code dir}, replacing whatever index was there. */
@@ -132,6 +136,11 @@ public final class CourseIndex implements AutoCloseable {
         return reader.numDocs();
     }
 
+    /** The query as it is searched: misspelt words put right ({@link QuerySpelling}); the same text when none is. */
+    public String corrected(String queryText) {
+        return spelling.correct(queryText);
+    }
+
     /** Up to {@code k} hits, best first, at most one per section; empty for a blank or stop-word-only query. */
     public List<SearchHit> search(String queryText, int k) {
         return search(queryText, k, false);
@@ -145,6 +154,7 @@ public final class CourseIndex implements AutoCloseable {
         if (k < 1 || queryText == null) {
             return List.of();
         }
+        queryText = spelling.correct(queryText);
         String text = searchableWords(queryText);
         List<Clause> clauses = text == null ? List.of() : clauses(text);
         if (clauses.isEmpty()) {

@@ -93,6 +93,27 @@ public final class SentenceEncoder {
         }
     }
 
+    /**
+     * The whole words of the encoder's vocabulary (its 30,522 wordpieces without the "##" word
+     * parts): about 20,000 common English words, lower case. {@link QuerySpelling} reads a word
+     * found here as spelt right even when the course never uses it ("printer", "yesterday").
+     */
+    public static java.util.Set<String> wholeWords() {
+        try (InputStream tokenizer = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream(TOKENIZER_FILE)) {
+            com.fasterxml.jackson.databind.JsonNode vocab = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(tokenizer).path("model").path("vocab");
+            java.util.Set<String> words = new java.util.HashSet<>();
+            vocab.fieldNames().forEachRemaining(piece -> {
+                if (piece.chars().allMatch(Character::isLetter)) {
+                    words.add(piece);
+                }
+            });
+            return java.util.Set.copyOf(words);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** [384], length 1: dot products of two encodings are their cosine similarity. */
     public float[] encode(String text) {
         return model.embed(text).content().vector();

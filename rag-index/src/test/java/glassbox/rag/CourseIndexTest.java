@@ -169,12 +169,22 @@ class CourseIndexTest {
     }
 
     @Test
-    void aMisspeltWordContributesOnlyThroughTheTypoField() {
-        // the course never writes "tokenizaton", so only the fuzzy clause (one edit) can match it
+    void aMisspeltWordIsSearchedAsItsCorrection() {
+        // the course never writes "tokenizaton": it is searched as "tokenization", in every field
+        assertThat(index.corrected("tokenizaton")).isEqualTo("tokenization");
         SearchHit top = index.search("tokenizaton", 1, true).getFirst();
-        Map<String, Float> f = top.fields();
-        assertThat(f.get("typo")).isGreaterThan(0f).isCloseTo(top.wordScore(), within(1e-4f));
-        assertThat(f.get("text")).isZero();
-        assertThat(f.get("title")).isZero();
+        assertThat(top.slug()).isEqualTo("06-tokenization");
+        assertThat(top.fields().get("title")).isGreaterThan(0f);
+        assertThat(top.fields().get("typo")).isZero();
+        assertThat(index.search("wat is atention in a transfomer", 3)).extracting(SearchHit::slug).contains("08-the-attention-mechanism");
+    }
+
+    @Test
+    void onlyWordsThatAreNeitherCourseNorEnglishWordsAreCorrected() {
+        assertThat(index.corrected("wat is atention in a transfomer?")).isEqualTo("wat is attention in a transformer?");
+        assertThat(index.corrected("perplexty, what does it mean")).isEqualTo("perplexity, what does it mean");
+        // common English words the course never uses stay as typed, as do words more than one edit from any course word
+        assertThat(index.corrected("my printer won't connect to wifi")).isEqualTo("my printer won't connect to wifi");
+        assertThat(index.corrected("chatbot warmup")).isEqualTo("chatbot warmup");
     }
 }

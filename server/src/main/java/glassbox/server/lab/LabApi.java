@@ -174,7 +174,8 @@ public final class LabApi {
             }
             hits.add(m);
         }
-        ctx.json(Map.of("query", q, "k", k, "hits", hits));
+        // searched_for: the query with misspelt words put right, as the index searched it ("atention" → "attention").
+        ctx.json(Map.of("query", q, "searched_for", services.index().corrected(q), "k", k, "hits", hits));
     }
 
     /** A search hit as the lab API shows it: where it is and its three scores (fused, words, meaning). */

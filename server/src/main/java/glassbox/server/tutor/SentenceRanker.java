@@ -22,6 +22,8 @@ import glassbox.rag.SentenceEncoder;
 public final class SentenceRanker {
     /** A sentence may open the answer when its score is within this share of the best one's. */
     static final double OPENING_SHARE = 0.9;
+    /** What a sentence of any passage but the first counts when openings are chosen (see {@link #opening}). */
+    static final double LOWER_PASSAGE_WEIGHT = 0.7;
     private static final int MAX_CACHED = 20_000;
 
     private final SentenceEncoder encoder;
@@ -61,17 +63,55 @@ public final class SentenceRanker {
         return out;
     }
 
-    /** The sentences that may open a grounded answer: those scoring within {@link #OPENING_SHARE} of the best. */
-    public java.util.function.Predicate<String> opening(String question, List<String> sentences) {
-        double[] s = scores(question, sentences);
+    /** A passage sentence and the rank of its passage among the retrieved ones (0: the best hit). */
+    public record Quotable(String text, int passageRank) {
+    }
+
+    /**
+     * The sentences that may open a grounded answer: those scoring within {@link #OPENING_SHARE}
+     * of the best, after three adjustments that say where an answer begins:
+     * <ul>
+     * <li>a sentence of a lower-ranked passage counts {@link #LOWER_PASSAGE_WEIGHT} of its score (the
+     * best hit is the likeliest home of the answer; a later one must match clearly better);</li>
+     * <li>a question never opens; the sentence after it, in the same passage, scores at least as the
+     * question did ("Why stack many?" is answered by "Because depth is far more efficient.");</li>
+     * <li>a line of code never opens ({@link #looksLikeCode}).</li>
+     * </ul>
+     * Measured on the 180 dev questions as the share of best openings (with the sentence after)
+     * that name a key term: 0.539 without the adjustments, 0.589 with the passage weight alone, 0.594 with all three.
+     */
+    public java.util.function.Predicate<String> opening(String question, List<Quotable> sentences) {
+        double[] s = scores(question, sentences.stream().map(Quotable::text).toList());
+        for (int i = 0; i < s.length; i++) {
+            if (sentences.get(i).passageRank() > 0) {
+                s[i] *= LOWER_PASSAGE_WEIGHT;
+            }
+        }
+        for (int i = 0; i < s.length; i++) {
+            String text = sentences.get(i).text();
+            if (text.endsWith("?")) {
+                if (i + 1 < s.length && sentences.get(i + 1).passageRank() == sentences.get(i).passageRank()) {
+                    s[i + 1] = Math.max(s[i + 1], s[i]);
+                }
+                s[i] = 0;
+            } else if (looksLikeCode(text)) {
+                s[i] = 0;
+            }
+        }
         double best = java.util.Arrays.stream(s).max().orElse(0);
         java.util.Set<String> open = new java.util.HashSet<>();
         for (int i = 0; i < s.length; i++) {
             if (best > 0 && s[i] >= OPENING_SHARE * best) {
-                open.add(sentences.get(i));
+                open.add(sentences.get(i).text());
             }
         }
         return open::contains;
+    }
+
+    /** A statement of code ("String back = tok.decode(ids); // ...") or an exercise's task line, not prose that explains. */
+    static boolean looksLikeCode(String sentence) {
+        return sentence.contains("//") || (sentence.contains(";") && sentence.contains("(") && sentence.contains(" = "))
+                || sentence.startsWith("Task:");
     }
 
     /** Encoded outside the map's lock, so requests encoding different questions do not wait for each other. */

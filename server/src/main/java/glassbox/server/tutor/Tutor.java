@@ -122,8 +122,13 @@ public final class Tutor {
      */
     public GroundingIndex grounding(List<Citation> citations, String question) {
         List<Passage> passages = citations.stream().map(c -> new Passage(c.number(), c.passage())).toList();
-        List<String> sentences = passages.stream()
-                .flatMap(p -> Sentences.split(p.text()).stream().map(span -> span.of(p.text()))).toList();
+        List<SentenceRanker.Quotable> sentences = new ArrayList<>();
+        for (int rank = 0; rank < passages.size(); rank++) {
+            String text = passages.get(rank).text();
+            for (Sentences.Span span : Sentences.split(text)) {
+                sentences.add(new SentenceRanker.Quotable(span.of(text), rank));
+            }
+        }
         GroundingIndex index = GroundingIndex.build(passages, tokenizer, ANSWER_RULES, ranker.opening(question, sentences));
         return index.sentenceCount() == 0 ? null : index;
     }

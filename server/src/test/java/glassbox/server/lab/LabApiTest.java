@@ -55,6 +55,10 @@ class LabApiTest {
         JsonNode hits = Http.json(Http.get(TestServer.url() + "/api/search?k=3&q=nucleus+sampling")).get("hits");
         assertThat(hits.get(0).get("slug").asText()).isEqualTo("19-decoding-strategies");
         assertThat(hits.get(0).get("snippet").asText()).contains("<mark>");
+        JsonNode misspelt = Http.json(Http.get(TestServer.url() + "/api/search?k=3&q=nucleus+sampeling"));
+        assertThat(misspelt.get("query").asText()).isEqualTo("nucleus sampeling");
+        assertThat(misspelt.get("searched_for").asText()).isEqualTo("nucleus sampling");
+        assertThat(misspelt.get("hits").get(0).get("slug").asText()).isEqualTo("19-decoding-strategies");
     }
 
     @Test

@@ -33,10 +33,46 @@ class SentenceRankerTest {
 
     @Test
     void onlyTheBestSentencesMayOpenAnAnswer() {
-        var opens = RANKER.opening("what is dropout", SENTENCES);
+        var opens = RANKER.opening("what is dropout", onePassage(SENTENCES));
         assertThat(opens.test(SENTENCES.get(2))).isTrue();
         assertThat(opens.test(SENTENCES.get(0))).isFalse();
         assertThat(opens.test("a sentence from elsewhere")).isFalse();
+    }
+
+    @Test
+    void aLowerPassageMustMatchClearlyBetterToOpen() {
+        String first = "Dropout switches off a random fraction of units during training.";
+        String second = "Dropout is a regularizer: it switches off random units while training.";
+        var best = RANKER.opening("what is dropout", List.of(new SentenceRanker.Quotable(first, 0), new SentenceRanker.Quotable(second, 1)));
+        assertThat(best.test(first)).isTrue();
+        assertThat(best.test(second)).isFalse();
+        var swapped = RANKER.opening("what is dropout", List.of(new SentenceRanker.Quotable(second, 0), new SentenceRanker.Quotable(first, 1)));
+        assertThat(swapped.test(second)).isTrue();
+        assertThat(swapped.test(first)).isFalse();
+    }
+
+    @Test
+    void aQuestionHandsItsOpeningToTheSentenceThatAnswersIt() {
+        String question = "If one wide hidden layer suffices in principle, why stack many layers?";
+        String answer = "Because depth is far more efficient.";
+        var opens = RANKER.opening("why stack many layers if one wide hidden layer suffices",
+                onePassage(List.of(question, answer, "A matrix is a rectangular grid of numbers with rows and columns.")));
+        assertThat(opens.test(question)).isFalse();
+        assertThat(opens.test(answer)).isTrue();
+    }
+
+    @Test
+    void codeNeverOpens() {
+        String code = "String back = tok.decode(ids); // exactly \"Tokenizers split text.\"";
+        String prose = "A tokenizer splits text into pieces from a fixed vocabulary.";
+        var opens = RANKER.opening("what does tok.decode(ids) give back", onePassage(List.of(code, prose)));
+        assertThat(opens.test(code)).isFalse();
+        assertThat(opens.test(prose)).isTrue();
+        assertThat(SentenceRanker.looksLikeCode(prose)).isFalse();
+    }
+
+    private static List<SentenceRanker.Quotable> onePassage(List<String> sentences) {
+        return sentences.stream().map(t -> new SentenceRanker.Quotable(t, 0)).toList();
     }
 
     private static int argmax(double[] a) {
