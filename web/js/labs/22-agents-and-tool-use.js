@@ -1,6 +1,6 @@
 // Lesson 22: the tutor's retrieve → read → answer loop for a typed question, written out as an agent trace.
 // Step by step: the search tool call and its hits (the observation, from POST /api/tutor/steps), the gate that
-// keeps at most two passages, the prompt's size in tokens, then the answer streamed from /v1/chat/completions
+// keeps at most three passages, the prompt's size in tokens, then the answer streamed from /v1/chat/completions
 // (model glassbox-tutor) with its citations. The tutor runs one fixed loop; below it, the same loop with the model
 // writing the call itself (POST /api/tutor/agent): constrained to search_course(query) with a query made of the question's
 // own words, then the observation, then a grounded answer; both generations open in the inspector.

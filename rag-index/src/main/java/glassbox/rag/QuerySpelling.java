@@ -25,6 +25,8 @@ import org.apache.lucene.search.spell.SuggestWord;
  */
 final class QuerySpelling {
     static final int MIN_LENGTH = 5;
+    /** Longer runs of letters are not words anyone misspelt (a pasted blob): left as typed. */
+    static final int MAX_LENGTH = 40;
     /** At most this many words of a query are looked up (each lookup walks the index's terms), so a pasted page costs no more than a question. */
     static final int MAX_LOOKUPS = 16;
     private static final Pattern WORD = Pattern.compile("\\p{L}+");
@@ -60,9 +62,9 @@ final class QuerySpelling {
         return out.toString();
     }
 
-    /** Long enough to judge and not a common English word: only then is the course asked about it. */
+    /** Word-sized and not a common English word: only then is the course asked about it. */
     private boolean needsLookup(String word) {
-        return word.length() >= MIN_LENGTH && !englishWords.contains(word.toLowerCase(Locale.ROOT));
+        return word.length() >= MIN_LENGTH && word.length() <= MAX_LENGTH && !englishWords.contains(word.toLowerCase(Locale.ROOT));
     }
 
     /** The word itself when the course uses it or no course word is one edit away. */

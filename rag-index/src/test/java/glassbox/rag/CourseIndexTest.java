@@ -120,6 +120,11 @@ class CourseIndexTest {
             distinct.append("word").append(i).append(' ');
         }
         assertThat(index.search(distinct.toString(), 3)).hasSizeLessThanOrEqualTo(3);
+        // misspelt-looking words: only the first few are looked up, a letter blob not at all
+        String typos = "atention transfomer ".repeat(500) + "x".repeat(20_000);
+        assertThat(index.corrected(typos)).startsWith("attention transformer attention");
+        assertThat(index.corrected(typos)).endsWith("atention transfomer " + "x".repeat(20_000));
+        assertThat(index.search(typos, 3)).hasSizeLessThanOrEqualTo(3);
     }
 
     @Test

@@ -14,6 +14,7 @@ import glassbox.server.Http;
 import glassbox.server.Json;
 import glassbox.server.Services;
 import glassbox.server.TestServer;
+import glassbox.server.tutor.Tutor;
 
 /** The tutor's steps before it answers: the search and its hits, the gate, the passages and the prompt's size. */
 class TutorStepsTest {
@@ -48,7 +49,7 @@ class TutorStepsTest {
             }
         }
         assertThat(r.get("gate").get("answered").asBoolean()).isTrue();
-        assertThat(used).isBetween(1, 2);
+        assertThat(used).isBetween(1, Tutor.MAX_PASSAGES);
         assertThat(r.get("fallback").isNull()).isTrue();
         // the passages are the used hits, numbered in search order
         JsonNode passages = r.get("passages");
@@ -59,6 +60,11 @@ class TutorStepsTest {
                 assertThat(passages.get(p).get("number").asInt()).isEqualTo(p + 1);
                 assertThat(passages.get(p++).get("anchor").asText()).isEqualTo(h.get("anchor").asText());
             }
+        }
+        // the best passage gets the room: a later one is packed to half the first's word budget (at most 100), so 50 words
+        assertThat(passages.size()).isGreaterThan(1);
+        for (int i = 1; i < passages.size(); i++) {
+            assertThat(passages.get(i).get("text").asText().split("\\s+").length).as("passage %d", i + 1).isLessThanOrEqualTo(50);
         }
         // the prompt: system, context, user; the parts add up to the whole, which fits beside the answer
         JsonNode prompt = r.get("prompt");
