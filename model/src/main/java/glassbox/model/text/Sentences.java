@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * opening bracket, or at a line break. Only "quotable" sentences are returned: at least
  * {@link #MIN_WORDS} words, starting with a capital or digit after any list marker such as
  * {@code "- "} (so a fragment cut mid-sentence is not one), ending with sentence punctuation,
- * and free of table bars, display formulas and the "…" of shortened text.
+ * free of table bars, display formulas and the "…" of shortened text, and with its inline
+ * formulas whole (an even number of {@code $}).
  */
 public final class Sentences {
     /** One sentence: {@code text.substring(start, end)}, ending with its punctuation. */
@@ -47,6 +48,15 @@ public final class Sentences {
         return out;
     }
 
+    /**
+     * An even number of inline-math dollars ({@code \$} is a literal dollar): an odd count means the
+     * text was cut inside a formula, as at the start of a long section's second window
+     * ("1)$ have the dot product ..."), which reads as nonsense when quoted.
+     */
+    static boolean balancedMath(String sentence) {
+        return sentence.replace("\\$", "").chars().filter(c -> c == '$').count() % 2 == 0;
+    }
+
     private static void addIfQuotable(String text, int start, int end, List<Span> out) {
         while (start < end && Character.isWhitespace(text.charAt(start))) {
             start++;
@@ -67,7 +77,8 @@ public final class Sentences {
         char last = unquoted.isEmpty() ? ' ' : unquoted.charAt(unquoted.length() - 1);
         boolean opens = Character.isUpperCase(first) || Character.isDigit(first);
         boolean closes = last == '.' || last == '!' || last == '?';
-        if (opens && closes && !s.contains("|") && !s.contains("$$") && !s.contains("…") && s.split("\\s+").length >= MIN_WORDS) {
+        if (opens && closes && !s.contains("|") && !s.contains("$$") && !s.contains("…") && s.split("\\s+").length >= MIN_WORDS
+                && balancedMath(s)) {
             out.add(new Span(start, end));
         }
     }
