@@ -126,8 +126,9 @@ public final class TutorAgent {
         int[] answerPrompt = ChatFormat.encode(tokenizer, turns, tools, true);
         int room = engine.info().contextLength() - answerPrompt.length;
         GroundingIndex grounding = tutor.grounding(found.citations(), question);
-        GenerationResult answer = engine.generate(new GenerationRequest(answerPrompt, Math.max(1, Math.min(ANSWER_MAX_TOKENS, room)),
-                SamplingParams.greedy(), List.of(), Set.of(), TraceOptions.basic(), null, grounding == null ? null : grounding::start),
+        int answerTokens = Math.max(1, Math.min(ANSWER_MAX_TOKENS, room));
+        GenerationResult answer = engine.generate(new GenerationRequest(answerPrompt, answerTokens,
+                SamplingParams.greedy(), List.of(), Set.of(), TraceOptions.basic(), null, grounding == null ? null : () -> grounding.start(answerTokens)),
                 (text, tokens) -> { }, cancelled, slot);
         String answerTrace = store(grounding == null ? null : "grounding", answerPrompt, found.citations(), answer);
         Map<String, Object> reply = new LinkedHashMap<>();

@@ -20,7 +20,10 @@ record PreparedPrompt(int[] ids, int maxTokens, String sessionId, List<Citation>
                       GroundingIndex grounding, Supplier<Constraint> constraint, boolean toolCalls) {
     PreparedPrompt {
         if (constraint == null && grounding != null) {
-            constraint = grounding::start;
+            // the answer's token limit, so a grounded answer ends after a whole sentence instead of being cut
+            GroundingIndex index = grounding;
+            int budget = maxTokens;
+            constraint = () -> index.start(budget);
         }
     }
 }

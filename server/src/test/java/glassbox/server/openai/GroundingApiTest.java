@@ -89,6 +89,31 @@ class GroundingApiTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"What is top-p sampling?", "explain the kv cache"})
+    void aSmallMaxTokensGivesAShorterAnswerThatEndsAfterAWholeSentence(String question) throws Exception {
+        JsonNode full = Http.json(Http.post(TestServer.url() + CHAT, tutor(question, "")));
+        String fullAnswer = full.at("/choices/0/message/content").asText();
+        String first = Sentences.split(fullAnswer).getFirst().of(fullAnswer);
+        // the tokens of the first sentence, from the trace; the budget leaves room for its marker and the end, not for more
+        JsonNode tokens = Http.json(Http.get(TestServer.url() + "/api/traces/" + full.get("trace_id").asText())).at("/choices/0/tokens");
+        StringBuilder text = new StringBuilder();
+        int firstTokens = 0;
+        while (text.length() < first.length()) {
+            text.append(tokens.get(firstTokens++).get("text").asText());
+        }
+        int budget = firstTokens + 5;
+        assertThat(full.at("/usage/completion_tokens").asInt()).as("the full answer is longer: " + fullAnswer).isGreaterThan(budget);
+
+        HttpResponse<String> r = Http.post(TestServer.url() + CHAT, tutor(question, ",\"max_tokens\":" + budget));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode json = Http.json(r);
+        String answer = json.at("/choices/0/message/content").asText();
+        assertThat(json.at("/choices/0/finish_reason").asText()).as(answer).isEqualTo("stop");
+        assertThat(json.at("/usage/completion_tokens").asInt()).isLessThanOrEqualTo(budget);
+        assertThat(answer).as("the first sentence whole, then its marker").startsWith(first).matches("(?s).*\\S \\[\\d]");
+    }
+
     @Test
     void groundingOffLeavesTheTutorFree() throws Exception {
         HttpResponse<String> r = Http.post(TestServer.url() + CHAT, tutor("What is top-p sampling?", ",\"grounding\":\"off\",\"max_tokens\":20"));

@@ -11,7 +11,9 @@ import java.util.List;
  * sentence copied), write the last sentence's citation marker, or, once {@code minSentences}
  * have been copied (or nothing is left to copy) and cited, end the answer. Inside a sentence or marker the only allowed tokens are the
  * ones that continue it exactly. Spans start at sentence starts only, not at clause starts:
- * an answer opened mid-sentence ("which means that …") reads as a fragment.
+ * an answer opened mid-sentence ("which means that …") reads as a fragment. With a token budget,
+ * a sentence after the first starts only if it fits with its marker and the end token; when none
+ * does, the answer may end early (see {@link GroundingIndex#start(int)}).
  */
 final class GroundingConstraint implements Constraint {
     private final GroundingIndex index;
@@ -22,9 +24,12 @@ final class GroundingConstraint implements Constraint {
     private GroundingIndex.Path lastSentence;
     private int sentences;
     private int uncitedPassage = -1;
+    private final int budget;
+    private int written;
 
-    GroundingConstraint(GroundingIndex index) {
+    GroundingConstraint(GroundingIndex index, int tokenBudget) {
         this.index = index;
+        this.budget = tokenBudget;
     }
 
     @Override
@@ -48,6 +53,7 @@ final class GroundingConstraint implements Constraint {
 
     @Override
     public TokenSource accept(int token) {
+        written++;
         List<GroundingIndex.Path> from = live.isEmpty() ? startable() : live;
         List<GroundingIndex.Path> matching = new ArrayList<>();
         for (GroundingIndex.Path p : from) {
@@ -92,12 +98,18 @@ final class GroundingConstraint implements Constraint {
         return p.passage() == lastSentence.passage() && p.sentence() == lastSentence.sentence() + 1;
     }
 
+    /** Room left for this sentence, its citation marker and the end token (the first sentence is never refused). */
+    private boolean fits(GroundingIndex.Path p) {
+        long needed = (long) written + p.tokens().length + index.markers.get(p.passage()).tokens().length + 1;
+        return needed <= budget;
+    }
+
     /** What may begin at a boundary: unused sentences (while under the limit) and the pending marker. */
     private List<GroundingIndex.Path> startable() {
         List<GroundingIndex.Path> out = new ArrayList<>();
         if (sentences < index.rules.maxSentences()) {
             for (GroundingIndex.Path p : sentences == 0 ? index.openings : index.continuations) {
-                if (!usedSentences.get(p.sentence()) && (sentences == 0 || !index.rules.excerpt() || follows(p))) {
+                if (!usedSentences.get(p.sentence()) && (sentences == 0 || (!index.rules.excerpt() || follows(p)) && fits(p))) {
                     out.add(p);
                 }
             }

@@ -83,9 +83,19 @@ public final class GroundingIndex {
         return sentences;
     }
 
-    /** A fresh constraint for one generation. */
+    /** A fresh constraint for one generation with no token limit. */
     public Constraint start() {
-        return new GroundingConstraint(this);
+        return start(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A fresh constraint for one generation of at most {@code tokenBudget} tokens: once a cited
+     * sentence is written, a further sentence may start only if it fits with its citation and the
+     * end token, and when none fits the answer may end (with fewer than the minimum of sentences),
+     * so a small {@code max_tokens} gives a shorter answer that ends cleanly, not a cut one.
+     */
+    public Constraint start(int tokenBudget) {
+        return new GroundingConstraint(this, tokenBudget);
     }
 
     /** The sentence spelt with {@code prefix}, and for each token the passage characters it copies. */

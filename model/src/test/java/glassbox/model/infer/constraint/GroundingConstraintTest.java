@@ -164,6 +164,43 @@ class GroundingConstraintTest {
     }
 
     @Test
+    void aTokenBudgetEndsTheAnswerAfterTheLastSentenceThatFits() {
+        GroundingRules threeOrFour = new GroundingRules(3, 4, true);
+        int[] first = tokenizer.encode("Top-p sampling keeps the smallest set of tokens whose probability reaches p. [1]");
+        int[] second = tokenizer.encode(" The rest are dropped before the draw. [1]");
+        // room for the first sentence and its marker, and one token short of the second with its marker and the end
+        int budget = first.length + second.length;
+        Constraint tight = GroundingIndex.build(PASSAGES, tokenizer, threeOrFour).start(budget);
+        Constraint free = GroundingIndex.build(PASSAGES, tokenizer, threeOrFour).start();
+        for (int id : first) {
+            assertThat(tight.allowed().get(id)).isTrue();
+            tight.accept(id);
+            free.accept(id);
+        }
+        assertThat(free.allowed().get(end)).as("no budget: the minimum of three sentences holds").isFalse();
+        assertThat(free.allowed().get(second[0])).isTrue();
+        assertThat(tight.allowed().get(end)).as("the next sentence would not fit: the answer may end").isTrue();
+        assertThat(tight.allowed().stream().boxed().toList()).as("and nothing else may start")
+                .allMatch(id -> id == end || id == tokenizer.id(SpecialToken.EOS));
+        // one token more and the second sentence fits again
+        Constraint roomy = GroundingIndex.build(PASSAGES, tokenizer, threeOrFour).start(budget + 1);
+        for (int id : first) {
+            roomy.accept(id);
+        }
+        assertThat(roomy.allowed().get(second[0])).isTrue();
+        assertThat(roomy.allowed().get(end)).isFalse();
+        // every random walk under a budget stays within it, end token included
+        for (int b = 20; b <= 60; b += 5) {
+            for (long seed = 0; seed < 50; seed++) {
+                List<Integer> ids = walk(GroundingIndex.build(PASSAGES, tokenizer, threeOrFour).start(b), seed, new ArrayList<>());
+                int longestOpening = PASSAGES.stream().mapToInt(p -> Sentences.split(p.text()).stream()
+                        .mapToInt(sp -> tokenizer.encode(sp.of(p.text()) + " [" + p.number() + "]").length).max().orElse(0)).max().orElse(0);
+                assertThat(ids.size() + 1).as("budget %d, seed %d", b, seed).isLessThanOrEqualTo(Math.max(b, longestOpening + 1));
+            }
+        }
+    }
+
+    @Test
     void theSentenceLimitLeavesOnlyTheCitationAndTheEnd() {
         Constraint c = GroundingIndex.build(PASSAGES, tokenizer, new GroundingRules(1, 1, false)).start();
         for (int id : tokenizer.encode("It adapts to how sure the model is.")) {
