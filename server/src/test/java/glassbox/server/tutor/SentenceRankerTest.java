@@ -62,6 +62,18 @@ class SentenceRankerTest {
     }
 
     @Test
+    void aSentenceThatLeansOnTheOneBeforeHandsItsOpeningBack() {
+        String before = "Heatmaps of attention weights show which earlier tokens a position read from.";
+        String leaning = "But they are not explanations of the output: the residual stream carries information around attention.";
+        var opens = RANKER.opening("are attention heatmaps explanations of the output",
+                onePassage(List.of("A matrix is a rectangular grid of numbers with rows and columns.", before, leaning)));
+        assertThat(opens.test(before)).isTrue();
+        assertThat(opens.test(leaning)).isFalse();
+        assertThat(SentenceRanker.leansOnTheSentenceBefore("Therefore the loss falls.")).isTrue();
+        assertThat(SentenceRanker.leansOnTheSentenceBefore("Thermometers measure heat.")).isFalse();
+    }
+
+    @Test
     void codeNeverOpens() {
         String code = "String back = tok.decode(ids); // exactly \"Tokenizers split text.\"";
         String prose = "A tokenizer splits text into pieces from a fixed vocabulary.";

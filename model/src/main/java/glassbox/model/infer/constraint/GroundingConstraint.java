@@ -12,8 +12,8 @@ import java.util.List;
  * have been copied (or nothing is left to copy) and cited, end the answer. Inside a sentence or marker the only allowed tokens are the
  * ones that continue it exactly. Spans start at sentence starts only, not at clause starts:
  * an answer opened mid-sentence ("which means that …") reads as a fragment. With a token budget,
- * a sentence after the first starts only if it fits with its marker and the end token; when none
- * does, the answer may end early (see {@link GroundingIndex#start(int)}).
+ * a sentence starts only if it fits with its marker and the end token (the first one too, unless
+ * no opening fits); when none does, the answer may end early (see {@link GroundingIndex#start(int)}).
  */
 final class GroundingConstraint implements Constraint {
     private final GroundingIndex index;
@@ -98,7 +98,7 @@ final class GroundingConstraint implements Constraint {
         return p.passage() == lastSentence.passage() && p.sentence() == lastSentence.sentence() + 1;
     }
 
-    /** Room left for this sentence, its citation marker and the end token (the first sentence is never refused). */
+    /** Room left for this sentence, its citation marker and the end token. */
     private boolean fits(GroundingIndex.Path p) {
         long needed = (long) written + p.tokens().length + index.markers.get(p.passage()).tokens().length + 1;
         return needed <= budget;
@@ -107,9 +107,13 @@ final class GroundingConstraint implements Constraint {
     /** What may begin at a boundary: unused sentences (while under the limit) and the pending marker. */
     private List<GroundingIndex.Path> startable() {
         List<GroundingIndex.Path> out = new ArrayList<>();
-        if (sentences < index.rules.maxSentences()) {
-            for (GroundingIndex.Path p : sentences == 0 ? index.openings : index.continuations) {
-                if (!usedSentences.get(p.sentence()) && (sentences == 0 || (!index.rules.excerpt() || follows(p)) && fits(p))) {
+        if (sentences == 0) {
+            // the openings that fit the budget with their marker; all of them if none does (an answer needs a first sentence)
+            List<GroundingIndex.Path> fitting = index.openings.stream().filter(this::fits).toList();
+            out.addAll(fitting.isEmpty() ? index.openings : fitting);
+        } else if (sentences < index.rules.maxSentences()) {
+            for (GroundingIndex.Path p : index.continuations) {
+                if (!usedSentences.get(p.sentence()) && (!index.rules.excerpt() || follows(p)) && fits(p)) {
                     out.add(p);
                 }
             }

@@ -89,10 +89,10 @@ public final class GroundingIndex {
     }
 
     /**
-     * A fresh constraint for one generation of at most {@code tokenBudget} tokens: once a cited
-     * sentence is written, a further sentence may start only if it fits with its citation and the
-     * end token, and when none fits the answer may end (with fewer than the minimum of sentences),
-     * so a small {@code max_tokens} gives a shorter answer that ends cleanly, not a cut one.
+     * A fresh constraint for one generation of at most {@code tokenBudget} tokens: a sentence may
+     * start only if it fits with its citation and the end token (an answer opens with one that
+     * fits when any does), and when none fits the answer may end (with fewer than the minimum of
+     * sentences), so a small {@code max_tokens} gives a shorter answer that ends cleanly, not a cut one.
      */
     public Constraint start(int tokenBudget) {
         return new GroundingConstraint(this, tokenBudget);
