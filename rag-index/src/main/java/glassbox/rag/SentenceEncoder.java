@@ -3,7 +3,12 @@ package glassbox.rag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -98,17 +103,16 @@ public final class SentenceEncoder {
      * parts): about 20,000 common English words, lower case. {@link QuerySpelling} reads a word
      * found here as spelt right even when the course never uses it ("printer", "yesterday").
      */
-    public static java.util.Set<String> wholeWords() {
+    public static Set<String> wholeWords() {
         try (InputStream tokenizer = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream(TOKENIZER_FILE)) {
-            com.fasterxml.jackson.databind.JsonNode vocab = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(tokenizer).path("model").path("vocab");
-            java.util.Set<String> words = new java.util.HashSet<>();
+            JsonNode vocab = new ObjectMapper().readTree(tokenizer).path("model").path("vocab");
+            Set<String> words = new HashSet<>();
             vocab.fieldNames().forEachRemaining(piece -> {
                 if (piece.chars().allMatch(Character::isLetter)) {
                     words.add(piece);
                 }
             });
-            return java.util.Set.copyOf(words);
+            return Set.copyOf(words);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

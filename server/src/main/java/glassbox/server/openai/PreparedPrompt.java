@@ -21,9 +21,7 @@ record PreparedPrompt(int[] ids, int maxTokens, String sessionId, List<Citation>
     PreparedPrompt {
         if (constraint == null && grounding != null) {
             // the answer's token limit, so a grounded answer ends after a whole sentence instead of being cut
-            GroundingIndex index = grounding;
-            int budget = maxTokens;
-            constraint = () -> index.start(budget);
+            constraint = () -> grounding.start(maxTokens);
         }
     }
 }

@@ -69,7 +69,7 @@ public final class SentenceRanker {
 
     /**
      * The sentences that may open a grounded answer: those scoring within {@link #OPENING_SHARE}
-     * of the best, after three adjustments that say where an answer begins:
+     * of the best, after these adjustments that say where an answer begins:
      * <ul>
      * <li>a sentence of a lower-ranked passage counts {@link #LOWER_PASSAGE_WEIGHT} of its score (the
      * best hit is the likeliest home of the answer; a later one must match clearly better);</li>
@@ -91,16 +91,15 @@ public final class SentenceRanker {
             }
         }
         for (int i = s.length - 1; i > 0; i--) {
-            if (leansOnTheSentenceBefore(sentences.get(i).text()) && sentences.get(i - 1).passageRank() == sentences.get(i).passageRank()) {
-                s[i - 1] = Math.max(s[i - 1], s[i]);
-                s[i] = 0;
+            if (leansOnTheSentenceBefore(sentences.get(i).text()) && samePassage(sentences, i - 1, i)) {
+                handOver(s, i, i - 1);
             }
         }
         for (int i = 0; i < s.length; i++) {
             String text = sentences.get(i).text();
             if (text.endsWith("?")) {
-                if (i + 1 < s.length && sentences.get(i + 1).passageRank() == sentences.get(i).passageRank()) {
-                    s[i + 1] = Math.max(s[i + 1], s[i]);
+                if (i + 1 < s.length && samePassage(sentences, i, i + 1)) {
+                    handOver(s, i, i + 1);
                 }
                 s[i] = 0;
             } else if (looksLikeCode(text)) {
@@ -115,6 +114,16 @@ public final class SentenceRanker {
             }
         }
         return open::contains;
+    }
+
+    private static boolean samePassage(List<Quotable> sentences, int a, int b) {
+        return sentences.get(a).passageRank() == sentences.get(b).passageRank();
+    }
+
+    /** Sentence {@code to} may open wherever sentence {@code from} would have; {@code from} no longer opens. */
+    private static void handOver(double[] scores, int from, int to) {
+        scores[to] = Math.max(scores[to], scores[from]);
+        scores[from] = 0;
     }
 
     /** Words that tie a sentence to the one before it: quoted first, it would answer in mid-thought ("But they are not explanations…"). */

@@ -108,8 +108,11 @@ public final class Tutor {
             return new TutorPrompt(List.of(), List.of(), templates.noContext());
         }
         List<List<SearchHit>> hitsPerTurn = new ArrayList<>();
+        // Each question as searched (misspellings put right), corrected once: it is also what the passage sentences are ranked against.
+        List<String> askedPerTurn = new ArrayList<>();
         for (int u = 0; u < userAt.size(); u++) {
             hitsPerTurn.add(retrieve(turns, userAt, u));
+            askedPerTurn.add(index.corrected(turns.get(userAt.get(u)).content()));
         }
         List<SearchHit> latest = hitsPerTurn.getLast();
         if (latest.isEmpty()) {
@@ -118,13 +121,13 @@ public final class Tutor {
         // Richest prompt first: all turns, full passages; then drop the oldest turns; then shorten passages.
         for (int words : PASSAGE_WORDS) {
             for (int first = 0; first < userAt.size(); first++) {
-                TutorPrompt p = build(turns, userAt, hitsPerTurn, first, words);
+                TutorPrompt p = build(turns, userAt, hitsPerTurn, askedPerTurn, first, words);
                 if (ChatFormat.encode(tokenizer, p.messages(), true).length <= tokenBudget) {
                     return p;
                 }
             }
         }
-        return build(turns, userAt, hitsPerTurn, userAt.size() - 1, PASSAGE_WORDS[PASSAGE_WORDS.length - 1]);
+        return build(turns, userAt, hitsPerTurn, askedPerTurn, userAt.size() - 1, PASSAGE_WORDS[PASSAGE_WORDS.length - 1]);
     }
 
     /**
@@ -175,7 +178,7 @@ public final class Tutor {
     }
 
     private TutorPrompt build(List<ChatFormat.Message> turns, List<Integer> userAt, List<List<SearchHit>> hitsPerTurn,
-                              int firstUser, int words) {
+                              List<String> askedPerTurn, int firstUser, int words) {
         List<ChatFormat.Message> messages = new ArrayList<>();
         messages.add(new ChatFormat.Message("system", templates.system()));
         List<Citation> citations = List.of();
@@ -186,9 +189,8 @@ public final class Tutor {
                 List<Citation> cites = new ArrayList<>();
                 for (int i = 0; i < hits.size(); i++) {
                     SearchHit h = hits.get(i);
-                    // The question as searched (misspellings put right) is also what the sentences are ranked against.
                     int passageWords = i == 0 ? words : (int) Math.round(words * LATER_PASSAGE_SHARE);
-                    String text = PassagePacker.pack(h.text(), index.corrected(turns.get(userAt.get(u)).content()), passageWords, ranker);
+                    String text = PassagePacker.pack(h.text(), askedPerTurn.get(u), passageWords, ranker);
                     passages.add("[" + (i + 1) + "] " + h.title() + " — " + h.section() + "\n" + text);
                     cites.add(new Citation(i + 1, h.slug(), h.title(), h.section(), h.anchor(), h.snippet(), text));
                 }
