@@ -77,7 +77,7 @@ function show(box, r, recorded) {
     table(['document', 'tokens', 'side'], plainRows, 'The numbers behind the bars'),
     bars(r.example_tokens.map(b => ({ label: b.to > 1e9 ? `${b.from}+ tokens` : `${b.from}–${b.to - 1} tokens`, value: b.count })),
       { format: int, label: 'Tutor examples by length in tokens' }),
-    el('p', { class: 'muted', text: 'Tutor examples by length: each is one question, its retrieved passages and the answer, sized to fit the 512-token window.' }),
+    el('p', { class: 'muted', text: `Tutor examples by length: each is one question, its retrieved passages and the answer, sized to fit the model’s ${recorded.config?.context_length ? `${int(recorded.config.context_length)}-token ` : ''}window.` }),
     el('h4', { text: 'Token frequencies (training side)' }),
     bars(r.top_tokens.slice(0, 30).map(t => ({ label: JSON.stringify(t.text), value: t.count })), { format: int, label: 'The 30 most frequent tokens' }),
     lineChart([{ name: 'count', points: r.zipf.map(z => [Math.log10(z.rank), Math.log10(z.count)]) }],

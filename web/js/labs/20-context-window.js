@@ -1,7 +1,7 @@
 // Lesson 20: the KV-cache memory calculator (course-tiny's real config from GET /api/model, and public
 // models) with the attention pairs n²/2 (defaults = the worked example: 6 layers × 256 numbers × float32
-// → 12,288 bytes per token, 6 MiB at 512 tokens), and RoPE's rotation of one pair of dimensions by
-// position, with the model's real head size, rope_theta and trained context (16 pairs, fastest 81 turns).
+// → 12,288 bytes per token, 6 MiB at 512 tokens, 12 MiB at 1,024), and RoPE's rotation of one pair of dimensions by
+// position, with the model's real head size, rope_theta and trained context (16 pairs; over 512 positions the fastest turns 81 times).
 import { el, getJson } from '../common.js';
 import { controls, output, slider, numberInput, select, table, num, svgEl } from './kit.js';
 

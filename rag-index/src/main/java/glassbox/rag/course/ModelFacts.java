@@ -55,7 +55,9 @@ public record ModelFacts(Map<String, String> values) {
         v.put("model.hidden_size", integer(config.path("hidden_size").asLong()));
         v.put("model.heads", integer(config.path("num_attention_heads").asLong()));
         v.put("model.vocab_size", integer(config.path("vocab_size").asLong()));
-        v.put("model.context_length", integer(config.path("glassbox_context_length").asLong(config.path("max_position_embeddings").asLong())));
+        int context = config.path("glassbox_context_length").asInt(config.path("max_position_embeddings").asInt());
+        v.put("model.context_length", integer(context));
+        contextFacts(config, context, v);
         v.put("training.steps", integer(training.path("steps").asLong()));
         v.put("training.tokens_seen", integer(tokensSeen));
         v.put("training.train_tokens", integer(trainTokens));
@@ -79,6 +81,35 @@ public record ModelFacts(Map<String, String> values) {
         v.put("training.eval_every", integer(tc.path("eval_every").asLong()));
         v.put("training.patience", integer(tc.path("patience").asLong()));
         return new ModelFacts(v);
+    }
+
+    /**
+     * What the context length implies, as lessons 18 and 20 work it out: the KV cache of a full
+     * window in float32, and how far RoPE's pairs turn over the trained positions 0 … n−1 (pair i
+     * turns by ω_i = θ^(−2i/d) radians per position; a pair that never completes a turn meets new
+     * angles past the trained length).
+     */
+    private static void contextFacts(JsonNode config, int context, Map<String, String> v) {
+        int layers = config.path("num_hidden_layers").asInt();
+        int heads = config.path("num_attention_heads").asInt();
+        int kvHeads = config.path("num_key_value_heads").asInt(heads);
+        int headDim = config.path("head_dim").asInt(heads == 0 ? 0 : config.path("hidden_size").asInt() / heads);
+        double theta = config.path("rope_theta").asDouble(10_000);
+        long cacheBytes = 2L * layers * kvHeads * headDim * context * Float.BYTES;
+        v.put("model.kv_cache_bytes", integer(cacheBytes));
+        v.put("model.kv_cache_mib", decimal(cacheBytes / (double) (1 << 20)));
+        int pairs = headDim / 2;
+        int last = context - 1;
+        v.put("model.rope_pairs", integer(pairs));
+        v.put("model.rope_fastest_turns", integer((long) Math.floor(last / (2 * Math.PI))));
+        long slow = java.util.stream.IntStream.range(0, pairs).filter(i -> last * Math.pow(theta, -2.0 * i / headDim) < 2 * Math.PI).count();
+        v.put("model.rope_slow_pairs", integer(slow));
+        v.put("model.rope_slowest_radians", String.format(Locale.ROOT, "%.2f", last * Math.pow(theta, -2.0 * (pairs - 1) / headDim)));
+    }
+
+    /** 6.0 → "6", 1.5 → "1.5". */
+    static String decimal(double x) {
+        return x == Math.rint(x) ? integer((long) x) : String.format(Locale.ROOT, "%.1f", x);
     }
 
     public Optional<String> get(String name) {
