@@ -74,6 +74,21 @@ class SentenceRankerTest {
     }
 
     @Test
+    void anOpeningCountsTheSentencesItsExcerptQuotesAfterIt() {
+        String lone = "Weight decay and dropout both regularize a network.";
+        String opening = "Dropout switches off a random fraction of units during training.";
+        String after = "Weight decay pulls every weight a little toward zero, which also regularizes.";
+        List<String> passage = List.of(opening, after, "A matrix is a rectangular grid of numbers with rows and columns.", lone);
+        String question = "how do dropout and weight decay regularize a network";
+        double[] own = RANKER.scores(question, passage);
+        // alone, the last sentence matches best; but nothing follows it, while the opening's excerpt answers both halves
+        assertThat(own[3]).isGreaterThan(own[0]);
+        var opens = RANKER.opening(question, onePassage(passage));
+        assertThat(opens.test(opening)).isTrue();
+        assertThat(opens.test(lone)).isFalse();
+    }
+
+    @Test
     void codeNeverOpens() {
         String code = "String back = tok.decode(ids); // exactly \"Tokenizers split text.\"";
         String prose = "A tokenizer splits text into pieces from a fixed vocabulary.";
