@@ -10,7 +10,7 @@ public record ModelConfig(int vocabSize, int hiddenSize, int numLayers, int numH
 
     /** The default model's shape: about 5.8 M parameters. */
     public static ModelConfig courseTiny(int vocabSize) {
-        return new ModelConfig(vocabSize, 256, 6, 8, 688, 512, 10_000f, 1e-5f);
+        return new ModelConfig(vocabSize, 256, 6, 8, 688, 1024, 10_000f, 1e-5f);
     }
 
     public ModelConfig {

@@ -44,13 +44,13 @@ class Llama2cExportTest {
             fields[i] = file.getInt(4 * i);
         }
         // dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size (positive: tied classifier), seq_len
-        assertThat(fields).containsExactly(256, 688, 6, 8, 8, 4096, 512);
+        assertThat(fields).containsExactly(256, 688, 6, 8, 8, 4096, 1024);
         assertThat(header.sharedClassifier()).isTrue();
     }
 
     @Test
     void theFileHasTheSizeRunCReads() {
-        long dim = 256, hidden = 688, layers = 6, vocab = 4096, seq = 512, head = 32;
+        long dim = 256, hidden = 688, layers = 6, vocab = 4096, seq = 1024, head = 32;
         long floats = vocab * dim + layers * dim                 // embedding, attention norms
                 + layers * 4 * dim * dim                          // wq, wk, wv, wo (8 kv heads of 32)
                 + layers * dim + layers * 3 * dim * hidden        // ffn norms, w1, w2, w3
@@ -71,7 +71,7 @@ class Llama2cExportTest {
         assertThat(floats(wq + 4L * (h * head + 2 * j + 1) * dim, dim))
                 .containsExactly(Arrays.copyOfRange(q0, (h * head + j + 16) * dim, (h * head + j + 17) * dim));
         float[] finalNorm = weights.get("model.norm.weight").data();
-        long end = file.capacity() - 4L * 512 * head;
+        long end = file.capacity() - 4L * 1024 * head;
         assertThat(floats(end - 4L * dim, dim)).containsExactly(finalNorm);
     }
 

@@ -21,7 +21,7 @@ import glassbox.model.train.Weights;
 /**
  * The committed default model, as jlama serves it, against the trainer's forward pass on the
  * same file: next-token probabilities agree to 1e-4 on several prompts, one of which fills the
- * whole 512-token context, and generation runs to the last position without crashing.
+ * whole 1024-token context, and generation runs to the last position without crashing.
  */
 class CommittedModelTest {
     static final Path DIR = Path.of("../models/course-tiny");
@@ -60,7 +60,7 @@ class CommittedModelTest {
     @Test
     void jlamaMatchesTheTrainerOnTheCommittedWeightsUpToAFullContext() {
         int ctx = engine.info().contextLength();
-        assertThat(ctx).isEqualTo(512);
+        assertThat(ctx).isEqualTo(1024);
         int[] full = new int[ctx];
         Random r = new Random(5);
         for (int i = 0; i < ctx; i++) {

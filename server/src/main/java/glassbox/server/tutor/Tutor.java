@@ -61,7 +61,7 @@ public final class Tutor {
     public static final int SEARCH_DEPTH = 8;
 
     /** Words of the best passage, longest first until the prompt fits. */
-    static final int[] PASSAGE_WORDS = {100, 80, 60, 30};
+    static final int[] PASSAGE_WORDS = {220, 180, 140, 100, 80, 60, 30};
 
     private final CourseIndex index;
     private final PromptTemplates templates;

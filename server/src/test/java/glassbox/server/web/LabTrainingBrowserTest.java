@@ -97,7 +97,7 @@ class LabTrainingBrowserTest {
         int layers = c.get("num_hidden_layers").asInt(), kv = c.get("num_key_value_heads").asInt(), hd = c.get("head_dim").asInt();
         int ctx = c.get("glassbox_context_length").asInt();
         long perToken = 2L * layers * kv * hd * 4;   // float32
-        // worked example: 2 × 6 × 256 × 4 = 12,288 bytes per token, 6 MiB at 512 tokens, 131,072 pairs
+        // worked example: 2 × 6 × 256 × 4 = 12,288 bytes per token, 12 MiB at 1,024 tokens, 524,288 pairs
         assertThat(lab.number("kv-per-token")).isEqualTo(perToken).isEqualTo(12_288);
         assertThat(lab.number("kv-total")).isEqualTo(perToken * ctx);
         assertThat(lab.number("pairs")).isEqualTo(ctx * (double) ctx / 2);
@@ -112,12 +112,12 @@ class LabTrainingBrowserTest {
         // RoPE with the real head size and theta: pair 0 turns (ctx-1)/2π times; the slow pairs never complete a turn
         double theta = c.get("rope_theta").asDouble();
         long slow = java.util.stream.IntStream.range(0, hd / 2).filter(i -> (ctx - 1) * Math.pow(theta, -2.0 * i / hd) < 2 * Math.PI).count();
-        assertThat(lab.value("slow-pairs")).isEqualTo(slow + " of " + hd / 2).isEqualTo("8 of 16");
+        assertThat(lab.value("slow-pairs")).isEqualTo(slow + " of " + hd / 2).isEqualTo("7 of 16");
         assertThat(lab.number("turns")).isCloseTo((ctx - 1) / (2 * Math.PI), within(0.01));
         lab.set("input[type=range]", 0, String.valueOf(hd / 2 - 1)).set("input[type=range]", 1, String.valueOf(4 * ctx - 1));
         assertThat(lab.number("angle")).isCloseTo((4 * ctx - 1) * Math.pow(theta, -(hd - 2.0) / hd), within(1e-3));
         assertThat(lab.value("rope-verdict")).startsWith("New territory");
-        // position interpolation by 4: position 2,047 becomes 511.75, inside the trained range
+        // position interpolation by 4: position 4,095 becomes 1,023.75, inside the trained range
         lab.set("select", 2, "4");
         assertThat(lab.value("rope-verdict")).startsWith("An angle this pair already met");
         lab.finish();
