@@ -60,7 +60,7 @@ class HardeningTest {
     @Test
     void aLegacyPromptOverTheContextNamesThePrompt() throws Exception {
         JsonNode e = error(Http.post(TestServer.url() + "/v1/completions", "{\"model\":\"course-tiny\",\"max_tokens\":10,\"prompt\":\""
-                + "attention ".repeat(700) + "\"}"), 400);
+                + "attention ".repeat(TestServer.services().engine().info().contextLength() + 188) + "\"}"), 400);
         assertThat(e.get("code").asText()).isEqualTo("context_length_exceeded");
         assertThat(e.get("param").asText()).isEqualTo("prompt");
     }
