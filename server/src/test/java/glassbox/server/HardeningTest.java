@@ -44,7 +44,7 @@ class HardeningTest {
         String[] p = pathAndBody.split("\\|", 2);
         JsonNode e = error(Http.post(TestServer.url() + p[0], p[1]), 400);
         assertThat(e.get("code").asText()).isEqualTo("context_length_exceeded");
-        assertThat(e.get("message").asText()).contains("2147483647").contains(Integer.toString(TestServer.services().engine().info().contextLength())).doesNotContain("-");
+        assertThat(e.get("message").asText()).contains("2147483647").contains(Integer.toString(TestServer.contextLength())).doesNotContain("-");
     }
 
     @Test
@@ -60,7 +60,7 @@ class HardeningTest {
     @Test
     void aLegacyPromptOverTheContextNamesThePrompt() throws Exception {
         JsonNode e = error(Http.post(TestServer.url() + "/v1/completions", "{\"model\":\"course-tiny\",\"max_tokens\":10,\"prompt\":\""
-                + "attention ".repeat(TestServer.services().engine().info().contextLength() + 188) + "\"}"), 400);
+                + "attention ".repeat(TestServer.contextLength() + 188) + "\"}"), 400);
         assertThat(e.get("code").asText()).isEqualTo("context_length_exceeded");
         assertThat(e.get("param").asText()).isEqualTo("prompt");
     }

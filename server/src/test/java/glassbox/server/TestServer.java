@@ -42,4 +42,9 @@ public final class TestServer {
     public static Services services() throws Exception {
         return get().services();
     }
+
+    /** The served model's context length in tokens, for tests that build inputs just over it. */
+    public static int contextLength() throws Exception {
+        return services().engine().info().contextLength();
+    }
 }

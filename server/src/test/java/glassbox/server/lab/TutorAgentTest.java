@@ -47,7 +47,7 @@ class TutorAgentTest {
         JsonNode observation = r.get("observation");
         // The observation is what the tutor retrieves for the query itself.
         List<String> expected = TestServer.services().tutor()
-                .prepare(List.of(new glassbox.model.tokenizer.ChatFormat.Message("user", query)), TestServer.services().engine().info().contextLength() - 200).citations().stream()
+                .prepare(List.of(new glassbox.model.tokenizer.ChatFormat.Message("user", query)), TestServer.contextLength() - 200).citations().stream()
                 .map(c -> c.anchor()).toList();
         assertThat(observation.get("passages").findValuesAsText("anchor")).containsExactlyElementsOf(expected);
 

@@ -99,7 +99,7 @@ class TutorStepsTest {
         String url = TestServer.url() + "/api/tutor/steps";
         for (String body : List.of("{}", "{\"question\":\"  \"}", "{\"question\":3}", "[]",
                 "{\"question\":\"" + "a".repeat(2001) + "\"}", "{\"question\":\"hi\",\"max_tokens\":0}",
-                "{\"question\":\"hi\",\"max_tokens\":" + TestServer.services().engine().info().contextLength() + "}", "{\"question\":\"hi\",\"max_tokens\":\"5\"}")) {
+                "{\"question\":\"hi\",\"max_tokens\":" + TestServer.contextLength() + "}", "{\"question\":\"hi\",\"max_tokens\":\"5\"}")) {
             var res = Http.post(url, body);
             assertThat(res.statusCode()).as(body).isEqualTo(400);
             assertThat(Http.json(res).get("error").get("message").asText()).isNotBlank();

@@ -123,7 +123,7 @@ class EmbeddingsApiTest {
         for (String body : List.of("{\"model\":\"course-tiny\"}", "{\"model\":\"course-tiny\",\"input\":[]}", "{\"model\":\"course-tiny\",\"input\":3}",
                 "{\"model\":\"course-tiny\",\"input\":[\"a\",{}]}", "{\"model\":\"course-tiny\",\"input\":[99999]}", "{\"input\":\"a\"}",
                 "{\"model\":\"course-tiny\",\"input\":\"a\",\"encoding_format\":\"int8\"}", "{\"model\":\"course-tiny\",\"input\":\"a\",\"dimensions\":64}",
-                "{\"model\":\"course-tiny\",\"input\":\"" + "attention ".repeat(TestServer.services().engine().info().contextLength() + 88) + "\"}",
+                "{\"model\":\"course-tiny\",\"input\":\"" + "attention ".repeat(TestServer.contextLength() + 88) + "\"}",
                 "{\"model\":\"course-tiny\",\"input\":[" + String.join(",", java.util.Collections.nCopies(40, "\"" + "attention ".repeat(250) + "\"")) + "]}")) {
             var r = Http.post(url, body);
             assertThat(r.statusCode()).as(body.substring(0, Math.min(80, body.length()))).isEqualTo(400);

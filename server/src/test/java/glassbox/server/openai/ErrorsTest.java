@@ -90,7 +90,7 @@ class ErrorsTest {
 
     @Test
     void aPromptOverTheContextIs400WithBothNumbers() throws Exception {
-        int context = TestServer.services().engine().info().contextLength();
+        int context = TestServer.contextLength();
         String longText = "attention ".repeat(context + 188);
         HttpResponse<String> r = Http.post(TestServer.url() + "/v1/completions",
                 "{\"model\":\"course-tiny\",\"max_tokens\":10,\"prompt\":\"" + longText + "\"}");

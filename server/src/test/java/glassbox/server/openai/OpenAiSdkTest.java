@@ -164,7 +164,7 @@ class OpenAiSdkTest {
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).hasValue("model_not_found"));
         assertThatThrownBy(() -> client.chat().completions().create(chat("course-tiny", "hi").logprobs(true).topLogprobs(25).build()))
                 .isInstanceOf(BadRequestException.class);
-        int context = TestServer.services().engine().info().contextLength();
+        int context = TestServer.contextLength();
         long tooMany = context + 88L;
         assertThatThrownBy(() -> client.chat().completions().create(chat("course-tiny", "hi").maxCompletionTokens(tooMany).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {

@@ -117,7 +117,7 @@ class StructuredOutputTest {
         }
         // max_tokens at the tutor's default: the passages shrink to fit the tools line, rather than the request failing.
         JsonNode r = chat(OpenAiApi.TUTOR, "\"max_completion_tokens\":160,\"tools\":[" + tools + "],\"tool_choice\":\"auto\"");
-        int contextLength = TestServer.services().engine().info().contextLength();
+        int contextLength = TestServer.contextLength();
         assertThat(r.at("/usage/prompt_tokens").asInt() + 160).isLessThanOrEqualTo(contextLength);
         assertThat(r.get("citations")).isNotEmpty();
     }

@@ -158,7 +158,7 @@ class LabTutorBrowserTest {
         assertThat(lab.number("prompt-tokens")).isEqualTo(promptTokens);
         assertThat(lab.number("usage-prompt-tokens")).isEqualTo(promptTokens);
         assertThat(lab.number("prompt-system") + lab.number("prompt-context") + lab.number("prompt-user") + 2).isEqualTo(promptTokens);
-        assertThat(lab.number("room-left")).isEqualTo(TestServer.services().engine().info().contextLength() - promptTokens);
+        assertThat(lab.number("room-left")).isEqualTo(TestServer.contextLength() - promptTokens);
         assertThat(lab.number("completion-tokens")).isEqualTo(direct.get("usage").get("completion_tokens").asInt());
         lab.finish();
     }
