@@ -13,8 +13,8 @@ import glassbox.rag.course.Course;
 
 /**
  * The course index on disk. {@code course.sha256} beside the Lucene files records which
- * course text it was built from, and with which sentence encoder; a different hash or encoder
- * (or no index) means rebuild.
+ * course text it was built from, with which sentence encoder and in which layout; a different
+ * hash, encoder or layout (or no index) means rebuild.
  */
 public final class IndexStore {
     static final String HASH_FILE = "course.sha256";
@@ -53,7 +53,7 @@ public final class IndexStore {
     }
 
     private static String stamp(Course course) {
-        return course.contentHash() + " " + SentenceEncoder.NAME;
+        return course.contentHash() + " " + SentenceEncoder.NAME + " " + CourseIndex.LAYOUT;
     }
 
     /** Ensures the index is fresh, then opens it (the directory stays open until the index is closed). */

@@ -92,6 +92,41 @@ class CourseIndexTest {
     }
 
     @Test
+    void aChunkIsReadWholeAndAsEachRunOfFourSentences() {
+        Chunk c = new Chunk("s", "Title", "", "Heading", "a", 0, "", "One is here. Two is here. Three is here. Four is here. Five is here.");
+        assertThat(CourseIndex.meaningTexts(c)).containsExactly(
+                "Title. Heading. One is here. Two is here. Three is here. Four is here. Five is here.",
+                "One is here. Two is here. Three is here. Four is here.",
+                "Two is here. Three is here. Four is here. Five is here.",
+                "Three is here. Four is here. Five is here.",
+                "Four is here. Five is here.",
+                "Five is here.");
+    }
+
+    @Test
+    void aChunkIsAsCloseInMeaningAsItsClosestText() {
+        String question = "why are the scores divided before the softmax";
+        SearchHit best = index.search(question, 1).getFirst();
+        Chunk chunk = Chunker.chunks(course).stream()
+                .filter(c -> c.slug().equals(best.slug()) && c.anchor().equals(best.anchor()) && c.text().equals(best.text()))
+                .findFirst().orElseThrow();
+        float[] q = SentenceEncoder.shared().encode(question);
+        List<Double> cosines = CourseIndex.meaningTexts(chunk).stream().map(t -> dot(q, SentenceEncoder.shared().encode(t))).toList();
+        double closest = cosines.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertThat((double) best.similarity()).isCloseTo(closest, within(2e-3));
+        // The point of the windows: one of them is closer than the chunk read whole.
+        assertThat(closest).isGreaterThan(cosines.getFirst() + 0.02);
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Test
     void eachHitCarriesItsWordScoreAndSimilarity() {
         List<SearchHit> hits = index.search("what does the temperature do when sampling", 5);
         assertThat(hits.getFirst().wordScore()).isGreaterThan(0);
