@@ -36,6 +36,17 @@ class TutorTest {
         assertThat(p.citations()).isNotEmpty().hasSizeLessThanOrEqualTo(Tutor.MAX_PASSAGES);
     }
 
+    @Test
+    void oneLessonFillsAtMostTwoOfTheThreePassages() {
+        String question = "why is decoding slow on a big model even with a fast gpu";
+        // Search ranks three sections of the decoding lesson first; the third passage goes to the next lesson.
+        List<String> searched = services.tutor().retrieval(question).hits().stream().map(h -> h.slug()).limit(3).toList();
+        assertThat(searched).containsOnly(searched.getFirst());
+        List<String> cited = ask(question).citations().stream().map(Citation::slug).toList();
+        assertThat(cited).hasSize(Tutor.MAX_PASSAGES);
+        assertThat(cited.stream().filter(cited.getFirst()::equals)).hasSize(Tutor.MAX_PER_LESSON);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"why can't one neuron learn XOR?", "why does my loss explode?", "what does cosine similarity measure?"})
     void answersComeFromExplainingSectionsNotLabSteps(String question) {
