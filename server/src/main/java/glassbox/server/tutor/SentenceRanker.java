@@ -60,11 +60,16 @@ public final class SentenceRanker {
 
     /** One score per sentence, in order, in [0, 2]: shared words and closeness in meaning, each relative to the best sentence's. */
     public double[] scores(String question, List<String> sentences) {
+        return scores(question, sentences, sentences);
+    }
+
+    /** Like {@link #scores(String, List)}, with closeness in meaning read from {@code meaningTexts} (one per sentence). */
+    private double[] scores(String question, List<String> sentences, List<String> meaningTexts) {
         double[] words = PassagePacker.wordScores(question, sentences);
         float[] q = questionVector(question);
         double[] meaning = new double[sentences.size()];
         for (int i = 0; i < meaning.length; i++) {
-            meaning[i] = dot(q, vector(sentences.get(i)));
+            meaning[i] = dot(q, vector(meaningTexts.get(i)));
         }
         double bestWords = java.util.Arrays.stream(words).max().orElse(0);
         double bestMeaning = java.util.Arrays.stream(meaning).max().orElse(0);
@@ -75,8 +80,24 @@ public final class SentenceRanker {
         return out;
     }
 
-    /** A passage sentence and the rank of its passage among the retrieved ones (0: the best hit). */
-    public record Quotable(String text, int passageRank) {
+    /**
+     * A passage sentence, the rank of its passage among the retrieved ones (0: the best hit) and
+     * the heading of the section it comes from.
+     */
+    public record Quotable(String text, int passageRank, String heading) {
+        public Quotable(String text, int passageRank) {
+            this(text, passageRank, "");
+        }
+
+        /**
+         * What the encoder reads of it: the sentence under its heading ("Scaled dot-product
+         * attention: Scale: divide by …"), so a sentence that names its topic only through its
+         * section is still close to a question about that topic. Grounded key-term rate on the 180
+         * dev questions: 0.772 with bare sentences, 0.778 under their headings.
+         */
+        String inContext() {
+            return heading.isBlank() ? text : heading + ": " + text;
+        }
     }
 
     /**
@@ -98,7 +119,7 @@ public final class SentenceRanker {
      * that name a key term: 0.539 without the first three adjustments, 0.589 with the passage weight alone, 0.594 with all three.
      */
     public java.util.function.Predicate<String> opening(String question, List<Quotable> sentences) {
-        double[] s = scores(question, sentences.stream().map(Quotable::text).toList());
+        double[] s = scores(question, sentences.stream().map(Quotable::text).toList(), sentences.stream().map(Quotable::inContext).toList());
         for (int i = 0; i < s.length; i++) {
             if (sentences.get(i).passageRank() > 0) {
                 s[i] *= LOWER_PASSAGE_WEIGHT;

@@ -152,7 +152,7 @@ public final class Tutor {
         for (int rank = 0; rank < passages.size(); rank++) {
             String text = passages.get(rank).text();
             for (Sentences.Span span : Sentences.split(text)) {
-                sentences.add(new SentenceRanker.Quotable(span.of(text), rank));
+                sentences.add(new SentenceRanker.Quotable(span.of(text), rank, citations.get(rank).section()));
             }
         }
         GroundingIndex automaton = GroundingIndex.build(passages, tokenizer, ANSWER_RULES,

@@ -89,6 +89,23 @@ class SentenceRankerTest {
     }
 
     @Test
+    void aSentenceIsReadUnderItsHeading() {
+        // Neither sentence names the topic; only the second one's heading does. Read bare, the first opens (its
+        // excerpt quotes the second too); read under their headings, the second is so much closer that it opens.
+        String rescaled = "Each vector is rescaled to zero mean and unit variance, then multiplied by a learned gain.";
+        String stored = "Each vector is stored as one row of a matrix, one row per token.";
+        String question = "what does layer normalization do";
+        var withHeadings = RANKER.opening(question, List.of(new SentenceRanker.Quotable(stored, 0, "Tokens as rows"),
+                new SentenceRanker.Quotable(rescaled, 0, "Layer normalization")));
+        assertThat(withHeadings.test(rescaled)).isTrue();
+        assertThat(withHeadings.test(stored)).isFalse();
+        var bare = RANKER.opening(question, onePassage(List.of(stored, rescaled)));
+        assertThat(bare.test(stored)).as("read bare, the first sentence opens").isTrue();
+        assertThat(new SentenceRanker.Quotable(stored, 0, "Tokens as rows").inContext()).isEqualTo("Tokens as rows: " + stored);
+        assertThat(new SentenceRanker.Quotable(stored, 0).inContext()).isEqualTo(stored);
+    }
+
+    @Test
     void codeNeverOpens() {
         String code = "String back = tok.decode(ids); // exactly \"Tokenizers split text.\"";
         String prose = "A tokenizer splits text into pieces from a fixed vocabulary.";
