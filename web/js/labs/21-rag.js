@@ -1,5 +1,5 @@
 // Lesson 21: a search playground on the course's real Lucene index. For a typed question it shows each hit's
-// fused rank score, its BM25 word score and its sentence-vector similarity, the highlighted snippet, and what
+// fused score, its BM25 word score and its sentence-vector similarity, the highlighted snippet, and what
 // each field's words added to the word score (GET /api/search?fields=true, explained by the index itself).
 // The default query is the lesson's worked example, "what is top-p sampling".
 import { el, getJson, showError, snippet } from '../common.js';
@@ -10,7 +10,7 @@ const FIELDS = [['title', 'title (×2.5)'], ['heading', 'heading (×2)'], ['term
 
 export function mount(root) {
   root.append(el('h3', { text: 'Search the course' }),
-    el('p', { class: 'muted', text: 'Type a question. The tutor retrieves with this same index: BM25 over words and a sentence encoder over meaning, fused by rank.' }));
+    el('p', { class: 'muted', text: 'Type a question. The tutor retrieves with this same index: BM25 over words and a sentence encoder over meaning, fused by their scores.' }));
   const box = controls(root);
   const query = textInput(box, { label: 'query', value: 'what is top-p sampling', maxlength: 300, onInput: () => later() });
   const k = select(box, { label: 'hits (k)', value: 5, options: [[3, '3'], [5, '5'], [8, '8']], onInput: () => run() });
@@ -56,7 +56,7 @@ function show(out, res) {
       el('span', { 'data-value': `score-${i + 1}`, text: num(h.score, 4) }),
       el('span', { 'data-value': `words-${i + 1}`, text: num(h.word_score, 3) }),
       el('span', { 'data-value': `similarity-${i + 1}`, text: num(h.similarity, 3) }),
-    ]), 'Hits, best first by fused score: the sum of 1 / (60 + rank) over the word ranking and the meaning ranking'),
+    ]), 'Hits, best first by fused score: 0.8 × similarity + 0.2 × BM25 words / the best BM25 words'),
     el('p', { class: 'muted', text: `Strongest by words: ${byWords.title} — ${byWords.section} (${num(byWords.word_score, 3)}). `
       + `Closest in meaning: ${byMeaning.title} — ${byMeaning.section} (${num(byMeaning.similarity, 3)}).` }),
     el('ol', { class: 'lab-hits' }, hits.map((h, i) => el('li', {},

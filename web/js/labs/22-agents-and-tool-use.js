@@ -38,7 +38,7 @@ export function mount(root) {
       const s = await steps(q, budget);
       if (mine.signal.aborted) return;
       const hits = s.search.hits;
-      step('observation', `${hits.length} hits, best first by fused rank:`,
+      step('observation', `${hits.length} hits, best first by fused score:`,
         table(['#', 'section', 'fused', 'words', 'similarity', 'gate'], hits.map((h, i) => [
           String(i + 1), el('span', { 'data-value': `hit-${i + 1}`, text: `${h.title} — ${h.section}` }), num(h.score, 4), num(h.word_score, 2), num(h.similarity, 3),
           el('span', { 'data-value': `hit-${i + 1}-gate`, text: h.used ? 'kept' : h.lab_steps ? 'lab steps: skipped' : h.passes_gate ? 'passes, not kept' : 'below the gate' })])));

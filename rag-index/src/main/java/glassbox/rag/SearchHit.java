@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A ranked search result: where in the course, how well it matched, and a snippet with
- * {@code <mark>}ed terms (HTML-escaped). {@code score} is the fused rank score the hits are
+ * {@code <mark>}ed terms (HTML-escaped). {@code score} is the fused score the hits are
  * ordered by; {@code wordScore} is its BM25 score by words (0 when no query word occurs in it)
  * and {@code similarity} the cosine between the query's and the chunk's meaning vectors.
  * {@code fields}, when asked for ({@link CourseIndex#search(String, int, boolean)}), splits the word
