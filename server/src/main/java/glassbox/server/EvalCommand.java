@@ -97,9 +97,9 @@ final class EvalCommand implements Callable<Integer> {
             EvalSummary summary = EvalSummary.of(grounding, scores);
             System.out.println(json ? Json.MAPPER.writeValueAsString(summary) : summary.toString());
             if (record) {
-                String label = (grounding.equals("passages") ? "grounded" : "free") + ", temperature " + temperature
+                String decoding = (grounding.equals("passages") ? "grounded" : "free") + ", temperature " + temperature
                         + (maxTokens == null ? "" : ", max_tokens " + maxTokens);
-                EvalRecord.record(model, label, questions.getFileName().toString(), summary);
+                EvalRecord.record(model, decoding, questions.getFileName().toString(), summary);
                 System.err.println("recorded in " + model.resolve("training.json") + " and " + model.resolve("README.md"));
             }
             return 0;

@@ -51,11 +51,12 @@ public final class Tutor {
      */
     public static final int MAX_PASSAGES = 3;
     /**
-     * At most two passages from one lesson, so the third may come from another: "what kind of text
-     * are big llms trained on" found three sections of lesson 25 (what models cannot know) and
-     * now also cites lesson 13 (pre-training data), which answers it. Measured on the 180 dev
-     * questions with four-sentence runs in retrieval: cite@3 0.944 with up to three per lesson,
-     * 0.950 with two, 0.961 with one (offline; with one, the key-term rate fell before).
+     * At most two passages from one lesson, so the third may come from another: with rank-fused
+     * retrieval, "what kind of text are big llms trained on" found three sections of lesson 25
+     * (what models cannot know) and so also cited lesson 13 (pre-training data), which answers it.
+     * Measured on the 180 dev questions with four-sentence runs in retrieval (rank-fused): cite@3
+     * 0.944 with up to three per lesson, 0.950 with two, 0.961 with one (offline; with one, the
+     * key-term rate fell before).
      */
     static final int MAX_PER_LESSON = 2;
     static final double LATER_PASSAGE_SHARE = 0.5;

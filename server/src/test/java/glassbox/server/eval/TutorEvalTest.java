@@ -11,41 +11,61 @@ import org.junit.jupiter.api.Test;
 import glassbox.server.TestServer;
 
 /**
- * Floors on the tutor's answers over the dev question set, asked through the real API with the
- * committed model, grounded and greedy (the figures themselves are in the model card).
+ * Floors on the tutor's answers over the two dev question sets, asked through the real API with
+ * the committed model, grounded and greedy (the figures themselves are in the model card). The
+ * second set was written after the settings had been tuned on the first, so its floors are lower:
+ * they guard how well the settings carry over to new questions.
  */
 class TutorEvalTest {
     static EvalSummary grounded;
+    static EvalSummary groundedOnNewQuestions;
 
     @BeforeAll
     static void run() throws Exception {
-        List<DevQuestion> questions = DevQuestion.read(Path.of("src/test/resources/tutor-dev-questions.tsv"));
-        assertThat(questions).hasSizeGreaterThanOrEqualTo(120);
         TutorEval eval = new TutorEval(TestServer.url(), TestServer.services().course());
-        grounded = EvalSummary.of("passages", eval.run(questions, new TutorEval.Settings("passages", 0, null, 7)));
-        System.err.println(grounded);
+        grounded = ask(eval, "src/test/resources/tutor-dev-questions.tsv", 120);
+        groundedOnNewQuestions = ask(eval, "src/test/resources/tutor-dev-questions-2.tsv", 200);
+    }
+
+    private static EvalSummary ask(TutorEval eval, String file, int atLeast) throws Exception {
+        List<DevQuestion> questions = DevQuestion.read(Path.of(file));
+        assertThat(questions).hasSizeGreaterThanOrEqualTo(atLeast);
+        EvalSummary summary = EvalSummary.of("passages", eval.run(questions, new TutorEval.Settings("passages", 0, null, 7)));
+        System.err.println(file + ": " + summary);
+        return summary;
     }
 
     @Test
     void citationsFindTheLesson() {
         assertThat(grounded.citeAt3()).isGreaterThanOrEqualTo(CITE_AT_3);
+        assertThat(groundedOnNewQuestions.citeAt3()).isGreaterThanOrEqualTo(CITE_AT_3_NEW);
     }
 
     @Test
     void answersNameTheConceptAsked() {
         assertThat(grounded.keyTermRate()).isGreaterThanOrEqualTo(KEY_TERMS);
+        assertThat(groundedOnNewQuestions.keyTermRate()).isGreaterThanOrEqualTo(KEY_TERMS_NEW);
     }
 
     @Test
     void answersAreCourseTextAndEndCleanly() {
-        assertThat(grounded.groundedShare()).isGreaterThanOrEqualTo(0.95);
+        for (EvalSummary s : List.of(grounded, groundedOnNewQuestions)) {
+            // the second set's few refusals ("I could not find a lesson about that…") are not course text
+            assertThat(s.groundedShare()).isGreaterThanOrEqualTo(0.93);
+            assertThat(s.courseShare()).isGreaterThanOrEqualTo(0.93);
+            assertThat(s.cleanStopRate()).isGreaterThanOrEqualTo(0.95);
+            // four sentences and their markers, well inside the default max_tokens of 160 (104-109 measured)
+            assertThat(s.meanAnswerTokens()).isBetween(10.0, 130.0);
+        }
         assertThat(grounded.courseShare()).isGreaterThanOrEqualTo(0.95);
-        assertThat(grounded.cleanStopRate()).isGreaterThanOrEqualTo(0.95);
-        // four sentences and their markers, well inside the default max_tokens of 160 (107 measured)
-        assertThat(grounded.meanAnswerTokens()).isBetween(10.0, 130.0);
     }
 
-    /** Measured with the committed model: cite@3 0.950, key terms 0.778 (see the model card); the floors leave a little room. */
-    static final double CITE_AT_3 = 0.93;
+    /**
+     * Measured with the committed model (see the model card): cite@3 0.967 and key terms 0.772 on
+     * the first set, 0.939 and 0.710 on the second; the floors leave a little room.
+     */
+    static final double CITE_AT_3 = 0.94;
     static final double KEY_TERMS = 0.75;
+    static final double CITE_AT_3_NEW = 0.91;
+    static final double KEY_TERMS_NEW = 0.68;
 }
