@@ -21,7 +21,7 @@ class ModelFactsTest {
         long seen = training.get("tokens_seen").asLong();
         assertThat(facts.get("model.parameters")).contains(String.format("%,d", parameters));
         assertThat(facts.get("training.tokens_seen")).contains(String.format("%,d", seen));
-        assertThat(facts.get("training.steps")).contains(training.get("steps").asText());
+        assertThat(facts.get("training.steps")).contains(String.format("%,d", training.get("steps").asLong()));
         assertThat(facts.get("training.validation_documents")).contains(Integer.toString(training.get("validation_documents").size()));
         assertThat(facts.get("training.best_val_loss")).contains(String.format(java.util.Locale.ROOT, "%.3f", training.get("best_val_loss").asDouble()));
         assertThat(facts.get("model.layers")).contains("6");
