@@ -38,7 +38,7 @@ public record TrainingConfig(
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(4096, 256, 6, 8, 688, 1024, 10_000f,
-                4, 1024, 1400, 1e-3f, 1e-4f, 100, 0.1f, 1.0f,
+                4, 1024, 800, 1e-3f, 1e-4f, 100, 0.1f, 1.0f,
                 100, 16, 4, 0.1f, Math.max(1, Runtime.getRuntime().availableProcessors()), 1234L);
     }
 
