@@ -253,7 +253,6 @@ public final class CourseIndex implements AutoCloseable {
             Query closest = new ToParentBlockJoinQuery(new DiversifyingChildrenFloatKnnVectorQuery(VECTOR_FIELD, meaning, null,
                     chunkCount, chunksFilter), chunksFilter, ScoreMode.Max);
             TopDocs byMeaning = searcher.search(closest, chunkCount);
-            TopDocs fused = fuse(depth, byWords, byMeaning);
             Map<Integer, Float> wordScores = new HashMap<>();
             for (ScoreDoc sd : byWords.scoreDocs) {
                 wordScores.put(sd.doc, sd.score);
@@ -262,6 +261,8 @@ public final class CourseIndex implements AutoCloseable {
             for (ScoreDoc sd : byMeaning.scoreDocs) {
                 similarities.put(sd.doc, 2 * sd.score - 1);   // Lucene scores a dot product d as (1 + d) / 2
             }
+            float bestWords = byWords.scoreDocs.length == 0 ? 1 : byWords.scoreDocs[0].score;
+            TopDocs fused = fuse(depth, similarities, wordScores, bestWords);
             List<ScoreDoc> kept = new ArrayList<>();
             List<Document> keptDocs = new ArrayList<>();
             Set<String> sections = new HashSet<>();
@@ -294,22 +295,15 @@ public final class CourseIndex implements AutoCloseable {
     }
 
     /**
-     * Each chunk's fused score: (1 − {@link #WORD_WEIGHT}) × the cosine of its closest vector plus
-     * {@link #WORD_WEIGHT} × its BM25 word score divided by the query's best (0 when no query word
-     * occurs in it), best first, {@code depth} at most. Every chunk has a cosine, since every chunk
-     * is scored by meaning.
+     * Each chunk's fused score: (1 − {@link #WORD_WEIGHT}) × its cosine plus {@link #WORD_WEIGHT} ×
+     * its BM25 word score divided by the query's best (0 when no query word occurs in it, or when it
+     * is not among the first {@link #CANDIDATES} by words), best first, {@code depth} at most. Every
+     * chunk has a cosine, since every chunk is scored by meaning.
      */
-    static TopDocs fuse(int depth, TopDocs byWords, TopDocs byMeaning) {
-        Map<Integer, Float> fused = new HashMap<>();
-        for (ScoreDoc sd : byMeaning.scoreDocs) {
-            fused.put(sd.doc, (1 - WORD_WEIGHT) * (2 * sd.score - 1));   // Lucene scores a dot product d as (1 + d) / 2
-        }
-        float bestWords = byWords.scoreDocs.length == 0 ? 1 : byWords.scoreDocs[0].score;
-        for (ScoreDoc sd : byWords.scoreDocs) {
-            fused.merge(sd.doc, WORD_WEIGHT * sd.score / bestWords, Float::sum);
-        }
-        ScoreDoc[] ranked = fused.entrySet().stream()
-                .map(e -> new ScoreDoc(e.getKey(), e.getValue()))
+    static TopDocs fuse(int depth, Map<Integer, Float> similarities, Map<Integer, Float> wordScores, float bestWords) {
+        ScoreDoc[] ranked = similarities.entrySet().stream()
+                .map(e -> new ScoreDoc(e.getKey(),
+                        (1 - WORD_WEIGHT) * e.getValue() + WORD_WEIGHT * wordScores.getOrDefault(e.getKey(), 0f) / bestWords))
                 .sorted((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc))
                 .limit(depth)
                 .toArray(ScoreDoc[]::new);

@@ -57,6 +57,7 @@ class TutorEvalTest {
             // four sentences and their markers, well inside the default max_tokens of 160 (104-109 measured)
             assertThat(s.meanAnswerTokens()).isBetween(10.0, 130.0);
         }
+        assertThat(grounded.groundedShare()).isGreaterThanOrEqualTo(0.95);
         assertThat(grounded.courseShare()).isGreaterThanOrEqualTo(0.95);
     }
 
