@@ -44,6 +44,11 @@ function number(inputEl, fallback) {
   return Number.isFinite(v) ? v : fallback;
 }
 
+/** The field's number, or undefined when it is blank (the request then leaves the field out and the server's default applies). */
+function optionalNumber(inputEl) {
+  return inputEl.value.trim() === '' ? undefined : number(inputEl, undefined);
+}
+
 async function ask() {
   const question = input.value.trim();
   if (!question || controller) return;
@@ -59,7 +64,7 @@ async function ask() {
   const request = {
     model: model.value, stream: true, messages: history.slice(),
     temperature: number(temperature, 0.7), top_k: number(topK, 0), top_p: number(topP, 1), seed: number(seed, 0),
-    max_tokens: number(maxTokens, 160), trace: { attention: record.checked, logit_lens: record.checked },
+    max_tokens: optionalNumber(maxTokens), trace: { attention: record.checked, logit_lens: record.checked },
   };
   // Only the tutor grounds its answers (it has passages); course-tiny always generates freely.
   if (request.model === 'glassbox-tutor') request.grounding = grounding.checked ? 'passages' : 'off';

@@ -42,6 +42,13 @@ import io.javalin.http.Context;
 public final class OpenAiApi {
     public static final String TUTOR = "glassbox-tutor";
     static final int DEFAULT_MAX_TOKENS = 256;
+    /**
+     * Without max_tokens, the room the tutor's prompt keeps for the answer (passages are shortened
+     * until the rest fits) and the most a free answer may use. A grounded answer may go on into
+     * whatever room the prompt left, up to {@link #DEFAULT_MAX_TOKENS}: it ends itself after a
+     * whole sentence, and a cap of 160 dropped the last sentence of long excerpts (key-term rate on
+     * the 180 tutor dev questions 0.772 with 160, 0.789 with the room left).
+     */
     public static final int DEFAULT_TUTOR_MAX_TOKENS = 160;
 
     private final Services services;
@@ -165,7 +172,8 @@ public final class OpenAiApi {
             boolean grounded = !rules.forced() && s.grounding() != CompletionSettings.Grounding.OFF && tp.answered();
             GroundingIndex grounding = grounded ? services.tutor().grounding(tp.citations(), lastQuestion(conversation)) : null;
             OutputRules used = grounding != null ? OutputRules.FREE : rules;
-            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), DEFAULT_TUTOR_MAX_TOKENS), session(s, client, conversation),
+            int cap = grounding != null ? DEFAULT_MAX_TOKENS : DEFAULT_TUTOR_MAX_TOKENS;
+            return new PreparedPrompt(ids, maxTokens(ids.length, s.maxTokens(), cap), session(s, client, conversation),
                     tp.answered() ? tp.citations() : List.of(), null, grounding, used.constraint(engine.tokenizer()), used.kind() == OutputRules.Kind.TOOL_CALL);
         }
         if (s.grounding() == CompletionSettings.Grounding.PASSAGES) {
