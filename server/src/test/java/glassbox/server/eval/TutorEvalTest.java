@@ -54,7 +54,7 @@ class TutorEvalTest {
             assertThat(s.groundedShare()).isGreaterThanOrEqualTo(0.93);
             assertThat(s.courseShare()).isGreaterThanOrEqualTo(0.93);
             assertThat(s.cleanStopRate()).isGreaterThanOrEqualTo(0.95);
-            // four sentences and their markers, well inside the default max_tokens of 160 (104-109 measured)
+            // four sentences and their markers (107-113 measured), inside the 256 tokens a grounded answer may use by default
             assertThat(s.meanAnswerTokens()).isBetween(10.0, 130.0);
         }
         assertThat(grounded.groundedShare()).isGreaterThanOrEqualTo(0.95);
@@ -62,11 +62,11 @@ class TutorEvalTest {
     }
 
     /**
-     * Measured with the committed model (see the model card): cite@3 0.967 and key terms 0.772 on
-     * the first set, 0.939 and 0.710 on the second; the floors leave a little room.
+     * Measured with the committed model (see the model card): cite@3 0.967 and key terms 0.800 on
+     * the first set, 0.935 and 0.727 on the second; the floors leave a little room.
      */
     static final double CITE_AT_3 = 0.94;
-    static final double KEY_TERMS = 0.75;
+    static final double KEY_TERMS = 0.78;
     static final double CITE_AT_3_NEW = 0.91;
-    static final double KEY_TERMS_NEW = 0.68;
+    static final double KEY_TERMS_NEW = 0.70;
 }
