@@ -19,7 +19,7 @@ export function mount(root) {
   const out = output(root);
 
   root.append(el('h3', { text: 'A question the course cannot answer' }),
-    el('p', { class: 'muted', text: 'Before the model is asked, the tutor checks its best search hits. If none is close enough in meaning (or strong in words), it answers with a fixed sentence and no citation.' }));
+    el('p', { class: 'muted', text: 'Before the model is asked, the tutor checks its best search hits. If none is close enough in meaning, strong in words, or holding a term of the question that only a few sections explain ("rlaif"), it answers with a fixed sentence and no citation.' }));
   const box2 = controls(root);
   const offTopic = textInput(box2, { label: 'question', value: 'Who won the football world cup in 2022?', maxlength: 300 });
   const ask2 = el('button', { type: 'button', text: 'Ask the tutor' });

@@ -219,6 +219,24 @@ public final class CourseIndex implements AutoCloseable {
         return chunkCount;
     }
 
+    /**
+     * How many chunks' text has {@code word} (as the text is searched: lower case, Porter stem), 0
+     * when it is not one word there ("all-reduce" is two). A word in one or two chunks names
+     * something few sections explain ("rlaif", "bf16").
+     */
+    public int chunksMentioning(String word) {
+        try (org.apache.lucene.analysis.TokenStream ts = indexAnalyzer.tokenStream("text", word)) {
+            var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+            ts.reset();
+            String only = ts.incrementToken() ? term.toString() : null;
+            boolean more = only != null && ts.incrementToken();
+            ts.end();
+            return only == null || more ? 0 : reader.docFreq(new org.apache.lucene.index.Term("text", only));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The query as it is searched: misspelt words put right ({@link QuerySpelling}); the same text when none is. */
     public String corrected(String queryText) {
         return spelling.correct(queryText);

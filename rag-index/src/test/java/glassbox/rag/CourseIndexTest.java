@@ -45,6 +45,17 @@ class CourseIndexTest {
     }
 
     @Test
+    void chunksMentioningCountsTheChunksWhoseTextHasTheWord() {
+        long withRlaif = Chunker.chunks(course).stream().filter(c -> c.text().toLowerCase().contains("rlaif")).count();
+        assertThat(withRlaif).isPositive();
+        assertThat(index.chunksMentioning("RLAIF")).isEqualTo((int) withRlaif);
+        // counted by stem, as the text is searched: "samples" and "sampling" are one word there
+        assertThat(index.chunksMentioning("samples")).isEqualTo(index.chunksMentioning("sampling")).isGreaterThan(10);
+        assertThat(index.chunksMentioning("kubernetes")).isZero();
+        assertThat(index.chunksMentioning("all-reduce")).as("two words").isZero();
+    }
+
+    @Test
     void aLessonsOwnTitleFindsIt() {
         for (var lesson : course.lessons()) {
             List<SearchHit> hits = index.search(lesson.title(), 3);

@@ -42,7 +42,7 @@ public final class TutorSteps {
         for (SearchHit h : r.hits()) {
             Map<String, Object> m = LabApi.hitJson(h);
             m.put("lab_steps", Tutor.isLabSteps(h));
-            m.put("passes_gate", !Tutor.isLabSteps(h) && Tutor.answers(h));
+            m.put("passes_gate", !Tutor.isLabSteps(h) && Tutor.answers(h, r.courseTerms()));
             m.put("used", r.used().contains(h));
             hits.add(m);
         }
@@ -54,6 +54,8 @@ public final class TutorSteps {
         gate.put("relative_similarity", Tutor.RELATIVE_SIMILARITY);
         gate.put("relative_word_score", Tutor.RELATIVE_WORD_SCORE);
         gate.put("max_passages", Tutor.MAX_PASSAGES);
+        gate.put("course_terms", r.courseTerms());
+        gate.put("max_term_chunks", Tutor.MAX_TERM_CHUNKS);
         gate.put("answered", !r.used().isEmpty());
         out.put("gate", gate);
 
