@@ -54,6 +54,7 @@ public final class Tutor {
      * layernorm"); a limit of 4 chunks would add "initialization".
      */
     public static final int MAX_TERM_CHUNKS = 3;
+    private static final int MAX_TERM_WORDS = 64;
     /** A further hit is used too when it is nearly as close in meaning, or nearly as strong in words, as the best. */
     public static final float RELATIVE_SIMILARITY = 0.8f;
     public static final float RELATIVE_WORD_SCORE = 0.6f;
@@ -199,7 +200,9 @@ public final class Tutor {
     /** The question's words that name something only a few chunks explain ({@link #MAX_TERM_CHUNKS}), lower case. */
     public Set<String> courseTerms(String question) {
         Set<String> out = new java.util.TreeSet<>();
-        for (String w : index.corrected(question).toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+        String[] words = index.corrected(question).toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+        // Like the search, which reads a pasted page's first 64 words: each word looked up costs an index lookup.
+        for (String w : Arrays.copyOf(words, Math.min(words.length, MAX_TERM_WORDS))) {
             if (w.length() >= 3 && w.chars().anyMatch(Character::isLetter) && !ENGLISH_WORDS.contains(w)) {
                 int chunks = index.chunksMentioning(w);
                 if (chunks >= 1 && chunks <= MAX_TERM_CHUNKS) {

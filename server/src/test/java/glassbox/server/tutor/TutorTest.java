@@ -84,6 +84,13 @@ class TutorTest {
     }
 
     @Test
+    void aPastedPageIsReadForCourseTermsOnlyInItsFirstWords() {
+        String filler = " zqxw".repeat(500);
+        assertThat(services.tutor().courseTerms("rlaif" + filler)).containsExactly("rlaif");
+        assertThat(services.tutor().courseTerms(filler + " rlaif")).isEmpty();
+    }
+
+    @Test
     void offTopicQuestionsAreSeldomAnsweredAndNeverThroughACourseTerm() throws Exception {
         List<String> questions = Files.readAllLines(Path.of("src/test/resources/tutor-off-topic-questions.txt")).stream()
                 .filter(l -> !l.isBlank()).toList();
