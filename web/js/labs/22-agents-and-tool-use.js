@@ -43,8 +43,10 @@ export function mount(root) {
           String(i + 1), el('span', { 'data-value': `hit-${i + 1}`, text: `${h.title} — ${h.section}` }), num(h.score, 4), num(h.word_score, 2), num(h.similarity, 3),
           el('span', { 'data-value': `hit-${i + 1}-gate`, text: h.used ? 'kept' : h.lab_steps ? 'lab steps: skipped' : h.passes_gate ? 'passes, not kept' : 'below the gate' })])));
       const g = s.gate;
-      step('decision', `Gate: a hit answers when its similarity is ≥ ${num(g.min_similarity, 2)}, or its word score ≥ ${num(g.min_word_score, 1)} with similarity ≥ ${num(g.min_similarity_with_words, 2)}; `
+      step('decision', `Gate: a hit answers when its similarity is ≥ ${num(g.min_similarity, 2)}, or its word score ≥ ${num(g.min_word_score, 1)} with similarity ≥ ${num(g.min_similarity_with_words, 2)}, `
+        + `or it has a course term of the question (a word no common English word matches, used by at most ${g.max_term_chunks} sections); `
         + `further hits join when within ${num(g.relative_similarity * 100, 0)}% of the best similarity or ${num(g.relative_word_score * 100, 0)}% of the best word score, at most ${g.max_passages}.`,
+        el('p', {}, 'Course terms in the question: ', el('span', { 'data-value': 'course-terms', text: g.course_terms.length ? g.course_terms.join(', ') : 'none' })),
         el('p', {}, 'Kept: ', el('span', { 'data-value': 'used', text: s.passages.length ? s.passages.map(p => `[${p.number}] ${p.title} — ${p.section}`).join('; ') : 'nothing' })));
       if (!s.prompt) {
         step('answer', 'No passage passed the gate, so the tutor stops here with its fixed answer; the model is not asked.',

@@ -163,6 +163,25 @@ class LabTutorBrowserTest {
         lab.finish();
     }
 
+    @Test
+    void aCourseTermAloneOpensTheGateInTheTrace() throws Exception {
+        LabPage lab = LabPage.open("22-agents-and-tool-use");
+        lab.value("answer");
+        String q = "what is rlaif";
+        lab.set("input[type=text]", q).click("button");
+        lab.waitFor(() -> lab.value("question").equals(q));
+        lab.value("answer");
+        assertThat(lab.value("course-terms")).isEqualTo("rlaif");
+        // no hit is close in meaning or strong in words, yet the section that has the term is kept and cited
+        for (SearchHit h : TestServer.services().index().search(q, 8)) {
+            assertThat(h.similarity() >= 0.40f || (h.wordScore() >= 6.0f && h.similarity() >= 0.20f)).as(h.section()).isFalse();
+        }
+        JsonNode direct = tutor(q, null, 80);
+        assertThat(lab.value("used")).isEqualTo(citations(direct)).isNotEqualTo("nothing");
+        assertThat(direct.get("choices").get(0).get("message").get("content").asText()).containsIgnoringCase("rlaif");
+        lab.finish();
+    }
+
     /** The widget's two solved examples (web/js/labs/23-prompt-engineering.js), written out again here. */
     static final String[][] EXAMPLES = {
         {"What is a neuron?", "A neuron computes a weighted sum of its inputs plus a bias and passes it through an activation function."},
