@@ -102,8 +102,18 @@ public final class SentenceEncoder {
      * The whole words of the encoder's vocabulary (its 30,522 wordpieces without the "##" word
      * parts): about 20,000 common English words, lower case. {@link QuerySpelling} reads a word
      * found here as spelt right even when the course never uses it ("printer", "yesterday").
+     * Read from the tokenizer file once per process, however many callers ask.
      */
     public static Set<String> wholeWords() {
+        return WholeWords.SET;
+    }
+
+    /** Loaded on first use, once (the JVM's class initialisation does the locking). */
+    private static final class WholeWords {
+        static final Set<String> SET = readWholeWords();
+    }
+
+    private static Set<String> readWholeWords() {
         try (InputStream tokenizer = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream(TOKENIZER_FILE)) {
             JsonNode vocab = new ObjectMapper().readTree(tokenizer).path("model").path("vocab");
             Set<String> words = new HashSet<>();
