@@ -120,14 +120,25 @@ class LabTutorBrowserTest {
         lab.finish();
     }
 
-    @Test
-    void agentTraceShowsTheSearchTheGateThePromptAndTheStreamedAnswer() throws Exception {
+    /** Lab 22 with its default trace done, then the trace of {@code q} started: the page once its question reads {@code q}. */
+    private static LabPage agentTraceOf(String q) throws Exception {
         LabPage lab = LabPage.open("22-agents-and-tool-use");
         lab.value("prompt-tokens");
         lab.value("answer");
-        String q = "What does the softmax do?";
         lab.set("input[type=text]", q).click("button");
         lab.waitFor(() -> lab.value("question").equals(q));
+        return lab;
+    }
+
+    /** The gate's first two rules (close in meaning, or strong in words and not far in meaning), worked out here from a hit's numbers. */
+    private static boolean passesOnMeaningOrWords(SearchHit h) {
+        return h.similarity() >= 0.40f || (h.wordScore() >= 6.0f && h.similarity() >= 0.20f);
+    }
+
+    @Test
+    void agentTraceShowsTheSearchTheGateThePromptAndTheStreamedAnswer() throws Exception {
+        String q = "What does the softmax do?";
+        LabPage lab = agentTraceOf(q);
         String answer = lab.value("answer");
         // the observation: the index's own 8 hits, each with the gate's verdict worked out here from its numbers
         List<SearchHit> hits = TestServer.services().index().search(q, 8);
@@ -137,7 +148,7 @@ class LabTutorBrowserTest {
             assertThat(lab.value("hit-" + (i + 1))).isEqualTo(h.title() + " — " + h.section());
             String gate = lab.value("hit-" + (i + 1) + "-gate");
             boolean lab_ = h.section().equals("Try it in the lab");
-            boolean passes = !lab_ && (h.similarity() >= 0.40f || (h.wordScore() >= 6.0f && h.similarity() >= 0.20f));
+            boolean passes = !lab_ && passesOnMeaningOrWords(h);
             if (lab_) {
                 assertThat(gate).startsWith("lab steps");
             } else if (!passes) {
@@ -165,16 +176,13 @@ class LabTutorBrowserTest {
 
     @Test
     void aCourseTermAloneOpensTheGateInTheTrace() throws Exception {
-        LabPage lab = LabPage.open("22-agents-and-tool-use");
-        lab.value("answer");
         String q = "what is rlaif";
-        lab.set("input[type=text]", q).click("button");
-        lab.waitFor(() -> lab.value("question").equals(q));
+        LabPage lab = agentTraceOf(q);
         lab.value("answer");
         assertThat(lab.value("course-terms")).isEqualTo("rlaif");
         // no hit is close in meaning or strong in words, yet the section that has the term is kept and cited
         for (SearchHit h : TestServer.services().index().search(q, 8)) {
-            assertThat(h.similarity() >= 0.40f || (h.wordScore() >= 6.0f && h.similarity() >= 0.20f)).as(h.section()).isFalse();
+            assertThat(passesOnMeaningOrWords(h)).as(h.section()).isFalse();
         }
         JsonNode direct = tutor(q, null, 80);
         assertThat(lab.value("used")).isEqualTo(citations(direct)).isNotEqualTo("nothing");
